@@ -248,21 +248,37 @@ fn parse_one(source: &Source) -> Result<(String, SpecFile), ParseFailure> {
     match serde_saphyr::from_str_with_options::<Option<SpecFile>>(&source.text, options()) {
         Ok(spec) => Ok((source.name.clone(), spec.unwrap_or_default())),
         Err(error) => {
-            // A budget (nodes, aliases, depth) is the file's, not one entry's: leaving entries
-            // out one by one would parse a hostile file again and again.
+            // Only what serde says of a value is the entry's own: the scanner reports broken
+            // YAML where it noticed it (an unclosed bracket at the end of the file), and a
+            // budget (nodes, aliases, depth) is the file's, so leaving entries out one by one
+            // would blame the wrong ones, or parse a hostile file again and again.
             let line = error
                 .location()
                 .map(|l| l.line())
-                .filter(|&l| l > 0 && !is_budget_breach(&error));
+                .filter(|&l| l > 0 && is_entry_error(&error));
             Err(Box::new((parse_diagnostic(&source.name, &error), line)))
         }
     }
 }
 
-/// Whether the parser stopped at one of its limits rather than at something an entry says.
-fn is_budget_breach(error: &serde_saphyr::Error) -> bool {
-    let text = error.without_snippet().to_string();
-    text.contains("budget breached") || text.contains("recursion limit exceeded")
+/// Whether the parse failed on a value that the entry holding it says (an unknown key, a
+/// value of the wrong type, a key given twice), not on the YAML itself or a limit.
+fn is_entry_error(error: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    matches!(
+        error.without_snippet(),
+        E::SerdeInvalidType { .. }
+            | E::SerdeInvalidValue { .. }
+            | E::SerdeInvalidLength { .. }
+            | E::SerdeUnknownVariant { .. }
+            | E::SerdeUnknownField { .. }
+            | E::SerdeMissingField { .. }
+            | E::DuplicateMappingKey { .. }
+            | E::InvalidBooleanStrict { .. }
+            | E::InvalidScalar { .. }
+            | E::NullIntoString { .. }
+            | E::Message { .. }
+    )
 }
 
 /// The parser's error in the words of the rest of the diagnostics: its own location suffix

@@ -913,15 +913,18 @@ fn set_query(field: &Field) -> TokenStream {
     if matches!(field.ty.kind, TyKind::Array { .. }) {
         let value = presence::build(field.presence, Some(quote!(items)));
         let read = if field.location == Location::QueryJoined {
-            // One parameter, its items joined by commas.
+            // One parameter, its items joined by commas (a client that repeats it anyway is
+            // read whole: every occurrence, in order).
             quote! {
                 let mut items = ::std::vec::Vec::new();
-                if let ::std::option::Option::Some(text) =
-                    lookup(::specgen_runtime::Parameter::Query { name: #name, index: 0 })
+                let mut index = 0;
+                while let ::std::option::Option::Some(text) =
+                    lookup(::specgen_runtime::Parameter::Query { name: #name, index })
                 {
                     for item in text.split(',').filter(|item| !item.is_empty()) {
                         items.push(::specgen_runtime::parse_parameter(#name, item)?);
                     }
+                    index += 1;
                 }
             }
         } else {

@@ -108,8 +108,14 @@ pub(super) fn admit<A: ServerSpec, S: ServiceBasics + ?Sized>(
             }
         }
         let (client_id, secret) = if pair {
-            let header =
-                |name: &str| header_text(received.headers, name).map_err(|_| invalid_pair());
+            // As Plaid reads them: present (even empty) or not, unreadable is wrong.
+            let header = |name: &str| match received.headers.get(name) {
+                None => Ok(None),
+                Some(value) => value
+                    .to_str()
+                    .map(|v| Some(v.to_owned()))
+                    .map_err(|_| invalid_pair()),
+            };
             (header(A::CLIENT_ID_HEADER)?, header(A::SECRET_HEADER)?)
         } else {
             (None, None)
@@ -181,7 +187,8 @@ fn header_text(headers: &HeaderMap, name: &str) -> Result<Option<String>, Server
         None => Ok(None),
         Some(value) => value
             .to_str()
-            .map(|v| Some(v.to_owned()))
+            // An empty credential is none.
+            .map(|v| Some(v.to_owned()).filter(|v| !v.is_empty()))
             .map_err(|_| unreadable()),
     }
 }
@@ -221,6 +228,7 @@ fn presented(
             .query
             .iter()
             .find(|(key, _)| key == name)
+            .filter(|(_, value)| !value.is_empty())
             .map(|(_, value)| Owned::Key(value.clone())),
         SchemeKind::ApiKey {
             location: Location::Cookie,
@@ -236,7 +244,7 @@ fn presented(
                         .map(|(_, value)| value.to_owned())
                 });
             }
-            found.map(Owned::Key)
+            found.filter(|value| !value.is_empty()).map(Owned::Key)
         }
         SchemeKind::Bearer => authorization("Bearer")?.map(Owned::Bearer),
         SchemeKind::Basic => match authorization("Basic")? {
@@ -314,6 +322,7 @@ fn describe<A: ServerSpec>(requirement: crate::auth::Requirement) -> String {
                 .collect();
             parts.join(" and ")
         })
+        .filter(|alternative| !alternative.is_empty())
         .collect();
     alternatives.join(", or ")
 }

@@ -267,10 +267,11 @@ pub trait ServiceBasics: Send + Sync + 'static {
     /// [`ServerErrors::invalid_credentials`]). The id becomes [`RequestContext::client_id`].
     /// The routes have checked that every credential of one alternative of the operation's
     /// requirement is present (401 [`ServerErrors::missing_credentials`] otherwise). Default:
-    /// every credential authenticates, with no id; compare secrets in constant time.
+    /// none authenticates, so a server whose service does not say who may call refuses every
+    /// credential rather than taking any; compare secrets in constant time.
     fn identify(&self, scheme: &str, credential: Presented<'_>) -> Option<String> {
         let _ = (scheme, credential);
-        Some(String::new())
+        None
     }
 
     /// A new request id.
