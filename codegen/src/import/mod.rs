@@ -7,8 +7,9 @@
 //! Stages: parse (`node.rs`) -> index and classify the schemas (`schemas.rs`) -> build the
 //! named types -> operations, with their request and response types and examples
 //! (`operations.rs`) -> check the examples against the built types (`examples.rs`) -> sort
-//! operations and types into files (`layout.rs`) -> write YAML (`model.rs`, `yaml.rs`) ->
-//! replace the imported files of the spec folder (`write.rs`).
+//! operations and types into files (`layout.rs`) -> the spec's own types (`model.rs`), which
+//! the spec's writer writes (`spec::write`) -> replace the imported files of the spec folder
+//! (`write.rs`).
 
 mod examples;
 mod layout;
@@ -18,12 +19,13 @@ mod operations;
 mod schemas;
 pub mod warn;
 mod write;
-pub mod yaml;
 
 pub use model::MARKER_PREFIX;
 pub use warn::{Kind as WarningKind, Warning};
 pub use write::{WriteReport, write};
 
+use crate::spec::write::{document, text_value};
+use crate::spec::{ApiInfo, ErrorFields, OrderedMap, SecurityScheme, unlocated};
 use node::Node;
 use operations::Pending;
 use warn::{Kind, Warnings};
@@ -42,16 +44,17 @@ pub struct ImportedFile {
     /// `transfer.yaml`
     pub name: String,
     pub text: String,
-    pub model: model::File,
+    /// What `text` says: it loads as a spec file that serializes as this one does.
+    pub spec: crate::spec::SpecFile,
 }
 
 impl Import {
     pub fn operations(&self) -> usize {
-        self.files.iter().map(|f| f.model.operations.len()).sum()
+        self.files.iter().map(|f| f.spec.operations.len()).sum()
     }
 
     pub fn types(&self) -> usize {
-        self.files.iter().map(|f| f.model.types.len()).sum()
+        self.files.iter().map(|f| f.spec.types.len()).sum()
     }
 
     /// The warnings, one line each.
@@ -98,8 +101,9 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
         .map(|s| requirement(&s.to_json()))
         .unwrap_or_default();
     let mut api = api_block(&doc, &mut schemas, imported.error_type.as_deref());
-    api.security = supported(security, &schemes);
-    api.security_schemes = schemes;
+    let security = supported(security, &schemes);
+    api.security = (!security.is_empty()).then(|| unlocated(security));
+    api.security_schemes = schemes.into_iter().collect();
     let mut files = layout::layout(&mut schemas, imported.ops);
     files.push(model::File {
         name: API_FILE.to_owned(),
@@ -111,12 +115,14 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let warnings = std::mem::take(&mut schemas.warnings).finish();
     let files = files
         .into_iter()
-        .map(|model| ImportedFile {
-            name: model.name.clone(),
-            text: model.render(source),
-            model,
+        .map(|model| {
+            let header = model.header(source);
+            let name = model.name.clone();
+            let (spec, comments) = model.into_spec();
+            let text = document(&header, &spec, &comments)?;
+            Ok(ImportedFile { name, text, spec })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     Ok(Import {
         source: source.to_owned(),
         files,
@@ -131,7 +137,7 @@ pub const API_FILE: &str = "api.yaml";
 /// The `api` block: the title and version of `info` (its description as the crate's docs),
 /// the servers with a fixed URL, the error type most error responses use, and how a server
 /// builds it when it has a `code` and a `message`.
-fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>) -> model::Api {
+fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>) -> ApiInfo {
     let info = doc.get("info");
     let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text);
     let title = text("title")
@@ -204,29 +210,36 @@ fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>
         })
     });
     let error_fields = match (code, message) {
-        (Some(code), Some(message)) if constructible => Some((
-            kind.map(|k| k.wire.clone()),
-            code.wire.clone(),
-            message.wire.clone(),
-        )),
+        (Some(code), Some(message)) if constructible => Some(unlocated(ErrorFields {
+            kind: kind.map(|k| k.wire.clone()),
+            code: code.wire.clone(),
+            message: message.wire.clone(),
+            status: None,
+        })),
         _ => None,
     };
     let error_summary = match (code, message) {
-        (Some(code), Some(message)) if code.required && message.required => {
-            Some(format!("{{{}}}: {{{}}}", code.wire, message.wire))
-        }
+        (Some(code), Some(message)) if code.required && message.required => Some(unlocated(
+            format!("{{{}}}: {{{}}}", code.wire, message.wire),
+        )),
         _ => None,
     };
-    model::Api {
+    ApiInfo {
         title: title.trim().to_owned(),
         version,
-        error: error.map(str::to_owned),
+        package: None,
+        license: None,
+        error: error.map(|e| unlocated(e.to_owned())),
         error_summary,
+        request_id: None,
         error_fields,
-        servers,
-        security_schemes: Vec::new(),
-        security: Vec::new(),
-        docs: text("description").and_then(|d| schemas::clean_docs(&d)),
+        servers: servers.into_iter().collect(),
+        security_schemes: OrderedMap::default(),
+        security: None,
+        server_errors: None,
+        docs: text("description")
+            .and_then(|d| schemas::clean_docs(&d))
+            .map(|d| text_value(&d)),
     }
 }
 
@@ -276,7 +289,7 @@ fn check_document(doc: &Node, warnings: &mut Warnings) -> Result<(), String> {
 fn security_schemes(
     components: Option<&Node>,
     warnings: &mut Warnings,
-) -> Vec<(String, model::Scheme)> {
+) -> Vec<(String, SecurityScheme)> {
     let mut imported = Vec::new();
     let schemes = components
         .and_then(|c| c.get("securitySchemes"))
@@ -291,25 +304,20 @@ fn security_schemes(
             ("apiKey", _)
                 if ["header", "query", "cookie"].contains(&location) && !name.is_empty() =>
             {
-                Some(model::Scheme {
-                    kind: "api_key",
-                    key: Some((location.to_owned(), name.to_owned())),
-                })
+                Some(("api_key", Some((location, name))))
             }
-            ("http", Some("bearer")) => Some(model::Scheme {
-                kind: "http_bearer",
-                key: None,
-            }),
-            ("http", Some("basic")) => Some(model::Scheme {
-                kind: "http_basic",
-                key: None,
-            }),
-            ("oauth2", _) => Some(model::Scheme {
-                kind: "oauth2",
-                key: None,
-            }),
+            ("http", Some("bearer")) => Some(("http_bearer", None)),
+            ("http", Some("basic")) => Some(("http_basic", None)),
+            ("oauth2", _) => Some(("oauth2", None)),
             _ => None,
         };
+        let supported = supported.map(|(kind, key)| SecurityScheme {
+            kind: unlocated(kind.to_owned()),
+            location: key.map(|(location, _)| unlocated(location.to_owned())),
+            name: key.map(|(_, name)| unlocated(name.to_owned())),
+            value: None,
+            docs: None,
+        });
         if let Some(supported) = supported {
             imported.push((key.name.clone(), supported));
             continue;
@@ -353,7 +361,7 @@ pub(crate) fn requirement(value: &serde_json::Value) -> Vec<Vec<String>> {
 /// `requirement` without the alternatives that need a scheme the client cannot send.
 fn supported(
     requirement: Vec<Vec<String>>,
-    schemes: &[(String, model::Scheme)],
+    schemes: &[(String, SecurityScheme)],
 ) -> Vec<Vec<String>> {
     requirement
         .into_iter()

@@ -1,11 +1,104 @@
-//! A small YAML writer for the imported spec files.
+//! The YAML writer of spec files: any [`SpecFile`] as its serde form, in the style of the
+//! hand-written spec.
 //!
 //! Hand-written rather than a serializer so that the output reads like the hand-written spec:
-//! keys in the order the importer chooses, plain scalars wherever YAML reads them back as the
-//! same string, JSON double-quoted strings elsewhere (JSON strings are valid YAML), prose as
-//! `|` block scalars, examples as one-line JSON flow, and comments.
+//! keys in the order of the spec's types (`spec.rs`), plain scalars wherever YAML reads them
+//! back as the same string, JSON double-quoted strings elsewhere (JSON strings are valid
+//! YAML), prose as `|` block scalars, examples and requirements as one-line JSON flow, blank
+//! lines between definitions, and comments.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::spec::SpecFile;
+
+/// Comments written above a key, by the key's path from the file's root
+/// (`operations/item_get/idempotent`).
+pub type Comments = BTreeMap<String, String>;
+
+/// The top-level keys whose entries are definitions, written apart by blank lines.
+const DEFINITIONS: [&str; 2] = ["operations", "types"];
+
+/// The keys whose lists are written as JSON flow, one item or the whole list on a line.
+const FLOW_ITEMS: &str = "examples";
+
+/// `file` as YAML: `header` as comment lines, then each top-level key after a blank line.
+/// It reads back (`load`) as a spec file that serializes as `file` does.
+pub fn document(header: &str, file: &SpecFile, comments: &Comments) -> Result<String, String> {
+    let value = serde_json::to_value(file).map_err(|e| format!("a spec file is not JSON: {e}"))?;
+    let mut w = Writer::default();
+    w.comment(0, header);
+    for (key, value) in value.as_object().into_iter().flatten() {
+        w.blank();
+        entry(&mut w, 0, key, key, value, comments);
+    }
+    Ok(w.finish())
+}
+
+fn entry(w: &mut Writer, level: usize, path: &str, key: &str, value: &Value, comments: &Comments) {
+    if let Some(comment) = comments.get(path) {
+        w.comment(level, comment);
+    }
+    match value {
+        Value::Object(map) if map.is_empty() => w.raw(level, key, "{}"),
+        Value::Object(map) => {
+            w.open(level, key);
+            let apart = level == 0 && DEFINITIONS.contains(&key);
+            for (i, (child, value)) in map.iter().enumerate() {
+                if apart && i > 0 {
+                    w.blank();
+                }
+                entry(
+                    w,
+                    level + 1,
+                    &format!("{path}/{child}"),
+                    child,
+                    value,
+                    comments,
+                );
+            }
+        }
+        Value::Array(items) if items.is_empty() => w.raw(level, key, "[]"),
+        Value::Array(items) if key == FLOW_ITEMS => {
+            w.open(level, key);
+            for item in items {
+                w.item_raw(level + 1, &json_flow(item));
+            }
+        }
+        // A requirement: alternatives of scheme names.
+        Value::Array(items) if items.iter().all(Value::is_array) => {
+            w.raw(level, key, &json_flow(value))
+        }
+        Value::Array(items) => {
+            w.open(level, key);
+            for item in items {
+                match item {
+                    Value::String(s) => w.item_raw(level + 1, &scalar(s)),
+                    item => w.item_raw(level + 1, &json_flow(item)),
+                }
+            }
+        }
+        Value::String(s) => match s.strip_suffix('\n') {
+            // A block scalar reads back with its final newline.
+            Some(text) if block_header(text).is_some() => w.text(level, key, text),
+            _ => w.string(level, key, s),
+        },
+        Value::Number(n) => w.raw(level, key, &block_number(n)),
+        Value::Bool(b) => w.raw(level, key, if *b { "true" } else { "false" }),
+        Value::Null => w.raw(level, key, "null"),
+    }
+}
+
+/// A number of a block entry: integers without a fraction (`minimum: 0`), as the spec writes.
+fn block_number(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        Some(f) if n.is_f64() => f.to_string(),
+        _ => n.to_string(),
+    }
+}
 
 /// Words that YAML 1.1 or 1.2 reads as something other than a string when plain. Compared in
 /// lower case; the spellings that differ only in case (`True`, `NULL`) are covered too.
