@@ -363,3 +363,52 @@ fn the_generator_does_not_read_the_openapi_folder() {
         );
     }
 }
+
+/// The import checks an example with the generator's own check, so what it keeps is what
+/// `regenerate` accepts: a `oneOf` answer's example that is none of its members is left out
+/// (the importer's former checker of its own let it through, and `regenerate` refused it).
+#[test]
+fn examples_are_checked_as_regenerate_checks_them() {
+    let text = r##"
+openapi: 3.0.0
+info: {title: Pets, version: "1"}
+paths:
+  /pet:
+    get:
+      operationId: getPet
+      responses:
+        "200":
+          description: a pet
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+              examples:
+                cat: {value: {meow: "loud"}}
+                neither: {value: {moo: 1}}
+components:
+  schemas:
+    Cat: {type: object, required: [meow], properties: {meow: {type: string}}}
+    Dog: {type: object, required: [bark], properties: {bark: {type: string}}}
+    Pet: {oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]}
+"##;
+    let import = import::import("pets.yaml", text).unwrap();
+    let lines = import.warning_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("examples.neither.value: an example of `Pet` left out")),
+        "{lines:#?}"
+    );
+    let sources: Vec<codegen::load::Source> = import
+        .files
+        .iter()
+        .map(|f| codegen::load::Source {
+            name: format!("spec/{}", f.name),
+            text: f.text.clone(),
+        })
+        .collect();
+    let model = codegen::model(&sources).unwrap_or_else(|d| panic!("{d}"));
+    let pet = model.find_type("Pet").unwrap();
+    let kept: Vec<&serde_json::Value> = pet.examples.iter().map(|e| &e.value).collect();
+    assert_eq!(kept, [&serde_json::json!({"meow": "loud"})]);
+}

@@ -52,11 +52,7 @@ impl std::error::Error for Error {}
 /// Reads, checks and lowers the spec files. Every problem found is reported, not only the
 /// first.
 pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
-    let (files, mut diagnostics) = load::parse(sources);
-    let index = index::TypeIndex::new(&files);
-    check::spec::check(&files, &index, diagnostics.is_empty(), &mut diagnostics);
-    check::refine::check(&files, &index, &mut diagnostics);
-    let model = lower::lower(&files, &index, &mut diagnostics);
+    let (model, mut diagnostics) = lowered(sources);
     if let Some(model) = &model {
         check::check(model, &mut diagnostics);
     }
@@ -65,6 +61,19 @@ pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
         Some(model) if diagnostics.is_empty() => Ok(model),
         _ => Err(diagnostics),
     }
+}
+
+/// The spec files lowered as far as they allow, with what each file's checks found: lowering
+/// leaves out what they refuse, so there is a model whenever a file has an `api` block. The
+/// importer checks its examples on it, where an overlay may still mend what the import alone
+/// lacks (Plaid's multipart upload) or name what it no longer has.
+pub fn lowered(sources: &[load::Source]) -> (Option<ir::Model>, Diagnostics) {
+    let (files, mut diagnostics) = load::parse(sources);
+    let index = index::TypeIndex::new(&files);
+    check::spec::check(&files, &index, diagnostics.is_empty(), &mut diagnostics);
+    check::refine::check(&files, &index, &mut diagnostics);
+    let model = lower::lower(&files, &index, &mut diagnostics);
+    (model, diagnostics)
 }
 
 /// The whole pipeline on in-memory sources.

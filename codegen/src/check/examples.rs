@@ -13,13 +13,12 @@ use crate::ir::{Check, Constraints, Model, Response, RuleKind, Ty, TyKind, TypeI
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     for ty in model.types() {
         for example in &ty.examples {
-            let mut checker = ExampleChecker {
-                model,
-                place: &example.place,
-                what: "example does not match its schema",
+            report(
+                problems(model, ty.id, &example.value),
+                &example.place,
+                "example does not match its schema",
                 diagnostics,
-            };
-            checker.named(ty.id, &example.value, "");
+            );
         }
     }
     // Documented answers are examples, checked above; a derived one is held to the same rules,
@@ -32,38 +31,68 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         if let Answer::Derived(value) = answers::answer(model, id)
             && derived_for.insert(id)
         {
-            let def = model.def(id);
-            let mut checker = ExampleChecker {
-                model,
-                place: &def.place,
-                what: "the answer derived from this response type (it has no example) breaks it; \
-                       give it an example",
+            report(
+                problems(model, id, &value),
+                &model.def(id).place,
+                "the answer derived from this response type (it has no example) breaks it; \
+                 give it an example",
                 diagnostics,
-            };
-            checker.named(id, &value, "");
+            );
         }
+    }
+}
+
+/// One way a value breaks its type.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// Where in the value, as the generated validators name it (`accounts[0].mask`); empty
+    /// for the value itself.
+    pub at: String,
+    pub message: String,
+    /// The value has a key its object type does not declare, `at`.
+    pub undeclared: bool,
+}
+
+/// How `value` breaks the type `id` (its fields, presence, constraints, rules and members);
+/// empty when it holds. The one check of every example, the spec's and the importer's.
+pub fn problems(model: &Model, id: TypeId, value: &Value) -> Vec<Problem> {
+    let mut checker = ExampleChecker {
+        model,
+        problems: Vec::new(),
+    };
+    checker.named(id, value, "");
+    checker.problems
+}
+
+/// Each problem as a diagnostic at `place`, after `what`.
+fn report(problems: Vec<Problem>, place: &Place, what: &str, diagnostics: &mut Diagnostics) {
+    for problem in problems {
+        let mut place = place.clone();
+        let at = if problem.at.is_empty() {
+            "the example".to_owned()
+        } else {
+            format!("`{}`", problem.at)
+        };
+        place.path = format!("{} ({at})", place.path);
+        diagnostics.push(Diagnostic::new(
+            place,
+            format!("{what}: {}", problem.message),
+        ));
     }
 }
 
 struct ExampleChecker<'a> {
     model: &'a Model,
-    place: &'a Place,
-    /// What a failure says before its detail.
-    what: &'a str,
-    diagnostics: &'a mut Diagnostics,
+    problems: Vec<Problem>,
 }
 
 impl ExampleChecker<'_> {
     fn fail(&mut self, at: &str, message: String) {
-        let mut place = self.place.clone();
-        let at = if at.is_empty() {
-            "the example".to_owned()
-        } else {
-            format!("`{at}`")
-        };
-        place.path = format!("{} ({at})", place.path);
-        self.diagnostics
-            .push(Diagnostic::new(place, format!("{}: {message}", self.what)));
+        self.problems.push(Problem {
+            at: at.to_owned(),
+            message,
+            undeclared: false,
+        });
     }
 
     fn named(&mut self, id: TypeId, value: &Value, at: &str) {
@@ -105,7 +134,11 @@ impl ExampleChecker<'_> {
                 }
                 for key in map.keys() {
                     if !object.fields.iter().any(|f| f.wire == *key) {
-                        self.fail(&join(at, key), format!("`{name}` has no such field"));
+                        self.problems.push(Problem {
+                            at: join(at, key),
+                            message: format!("`{name}` has no such field"),
+                            undeclared: true,
+                        });
                     }
                 }
                 for rule in &object.rules {
@@ -145,13 +178,13 @@ impl ExampleChecker<'_> {
                 }
                 // The members in the order the generated code tries them; the first that
                 // holds the value is the one it decodes to.
-                let mark = self.diagnostics.len();
+                let mark = self.problems.len();
                 for member in tried_order(self.model, one_of) {
                     self.named(member, value, at);
-                    if self.diagnostics.len() == mark {
+                    if self.problems.len() == mark {
                         return;
                     }
-                    self.diagnostics.0.truncate(mark);
+                    self.problems.truncate(mark);
                 }
                 self.fail(at, format!("the value is none of the types of `{name}`"));
             }

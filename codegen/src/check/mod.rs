@@ -13,7 +13,7 @@ pub mod spec;
 use crate::diag::Diagnostics;
 use crate::ir::Model;
 
-pub use examples::string_problems;
+pub use examples::{Problem, problems as example_problems, string_problems};
 
 /// The rules that need the whole model.
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {

@@ -1,42 +1,41 @@
-//! Examples checked against the types they are attached to, as the generator will check
-//! them: properties the type does not declare are removed; an example that still does not
-//! match (a required field missing, a wrong type, a value outside an enum or a constraint)
-//! is left out. Each is a warning.
+//! The description's examples, checked by the generator's own check of an example
+//! (`check::example_problems`) against the model the generator lowers from the imported
+//! files, so that what the import keeps is what `regenerate` accepts: properties the type
+//! does not declare are removed; an example that still does not match (a required field
+//! missing, a wrong type, a value outside an enum or a constraint) is left out. Each is a
+//! warning, located in the description.
 
-use std::collections::HashMap;
+use serde_json::Value;
 
-use serde_json::Value as J;
-
-use super::model::{Body, Kind as TyKind, Place, Ty};
-use super::node::{Loc, Node, Value};
+use super::node::{Loc, Node};
 use super::operations::Pending;
-use super::schemas::Schemas;
-use super::warn::Kind;
+use super::warn::{Kind, Warnings};
+use crate::check::{Problem, example_problems};
+use crate::ir::Model;
 
-/// Checks each pending example and adds the ones that match to their type's `examples`,
-/// each distinct value once.
-pub fn attach(schemas: &mut Schemas<'_>, pending: Vec<Pending<'_>>) {
-    let mut patterns: HashMap<String, Option<regex_lite::Regex>> = HashMap::new();
-    let mut accepted: Vec<(usize, J)> = Vec::new();
+/// The pending examples that hold (once their undeclared properties are removed), with the
+/// type each is of: each distinct value once, in the order they come.
+pub fn check(
+    model: &Model,
+    pending: Vec<Pending<'_>>,
+    warnings: &mut Warnings,
+) -> Vec<(String, Value)> {
+    let mut accepted: Vec<(String, Value)> = Vec::new();
     for p in pending {
-        let Some(&target) = schemas.type_index.get(&p.target) else {
+        let Some(id) = model.find_type(&p.target).map(|def| def.id) else {
             continue;
         };
         // `{}` is a placeholder for "no example", not an example.
         if p.node.is_map() && p.node.entries().is_empty() {
             continue;
         }
-        let mut checker = Checker {
-            schemas,
-            patterns: &mut patterns,
-            problems: Vec::new(),
-            removed: Vec::new(),
-        };
-        let value = checker.named(&p.target, p.node, &p.path);
-        let Checker {
-            problems, removed, ..
-        } = checker;
-        if let Some((loc, path, first)) = problems.first() {
+        let mut value = p.node.to_json();
+        let removed: Vec<Problem> = example_problems(model, id, &value)
+            .into_iter()
+            .filter(|problem| problem.undeclared && remove(&mut value, &steps(&problem.at)))
+            .collect();
+        let problems = example_problems(model, id, &value);
+        if let Some(first) = problems.first() {
             let more = match problems.len() {
                 1 => String::new(),
                 n => format!(
@@ -45,275 +44,119 @@ pub fn attach(schemas: &mut Schemas<'_>, pending: Vec<Pending<'_>>) {
                     if n == 2 { "" } else { "s" }
                 ),
             };
-            schemas.warnings.push(
+            let (loc, path) = locate(&p, &first.at);
+            warnings.push(
                 Kind::ExampleLeftOut,
-                *loc,
-                path,
-                format!("an example of `{}` left out: {first}{more}", p.target),
+                loc,
+                &path,
+                format!(
+                    "an example of `{}` left out: {}{}{more}",
+                    p.target,
+                    if first.at.is_empty() {
+                        String::new()
+                    } else {
+                        format!("`{}`: ", first.at)
+                    },
+                    first.message
+                ),
             );
             continue;
         }
-        for (loc, path, message) in removed {
-            schemas
-                .warnings
-                .push(Kind::ExampleUndeclaredProperty, loc, &path, message);
-        }
-        if !accepted.iter().any(|(t, v)| *t == target && *v == value) {
-            accepted.push((target, value));
-        }
-    }
-    for (target, value) in accepted {
-        schemas.types[target].def.examples.push(value);
-    }
-}
-
-type Problem = (Loc, String, String);
-
-struct Checker<'c, 'a> {
-    schemas: &'c Schemas<'a>,
-    patterns: &'c mut HashMap<String, Option<regex_lite::Regex>>,
-    problems: Vec<Problem>,
-    removed: Vec<Problem>,
-}
-
-fn kind_of(node: &Node) -> &'static str {
-    match node.value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Int(_) | Value::UInt(_) | Value::Float(_) => "a number",
-        Value::Str(_) => "a string",
-        Value::Seq(_) => "an array",
-        Value::Map(_) => "an object",
-    }
-}
-
-impl Checker<'_, '_> {
-    fn fail(&mut self, node: &Node, path: &str, message: String) -> J {
-        self.problems.push((node.loc, path.to_owned(), message));
-        J::Null
-    }
-
-    fn named(&mut self, name: &str, node: &Node, path: &str) -> J {
-        let Some(&i) = self.schemas.type_index.get(name) else {
-            return node.to_json();
-        };
-        match &self.schemas.types[i].def.body {
-            // The generator checks an example against the member it selects.
-            Body::OneOf(..) => node.to_json(),
-            Body::Values(values) => match node.as_str() {
-                Some(s) if values.iter().any(|v| v == s) => J::String(s.to_owned()),
-                Some(s) => self.fail(node, path, format!("`{s}` is not a value of `{name}`")),
-                None => self.fail(
-                    node,
-                    path,
-                    format!("expected a value of `{name}`, found {}", kind_of(node)),
+        for problem in removed {
+            let (loc, path) = locate(&p, &problem.at);
+            warnings.push(
+                Kind::ExampleUndeclaredProperty,
+                loc,
+                &path,
+                format!(
+                    "`{}` removed from the example: {}",
+                    problem.at, problem.message
                 ),
-            },
-            Body::Fields(fields) => {
-                // The example is of the body itself.
-                if let Some(whole) = fields.iter().find(|f| f.place == Place::WholeBody) {
-                    return match node.value {
-                        Value::Null if !whole.nullable => self.fail(
-                            node,
-                            path,
-                            format!("null, but the body of `{name}` is not nullable"),
-                        ),
-                        Value::Null => J::Null,
-                        _ => self.ty(&whole.ty, node, path),
-                    };
-                }
-                if !node.is_map() {
-                    return self.fail(
-                        node,
-                        path,
-                        format!("expected an object (`{name}`), found {}", kind_of(node)),
-                    );
-                }
-                let mut out = serde_json::Map::new();
-                for (key, value) in node.entries() {
-                    let at = format!("{path}.{}", key.name);
-                    let field = fields
-                        .iter()
-                        .find(|f| f.wire == key.name && f.place == Place::Body);
-                    let Some(field) = field else {
-                        self.removed.push((
-                            key.loc,
-                            at,
-                            format!(
-                                "`{}` is not a property of `{name}`: removed from the example",
-                                key.name
-                            ),
-                        ));
-                        continue;
-                    };
-                    let v = if matches!(value.value, Value::Null) {
-                        if !field.nullable {
-                            self.fail(
-                                value,
-                                &at,
-                                format!("null, but `{name}.{}` is not nullable", key.name),
-                            );
-                        }
-                        J::Null
-                    } else {
-                        self.ty(&field.ty, value, &at)
-                    };
-                    out.insert(key.name.clone(), v);
-                }
-                for field in fields {
-                    if field.required
-                        && field.place == Place::Body
-                        && node.get(&field.wire).is_none()
-                    {
-                        self.fail(
-                            node,
-                            path,
-                            format!("`{name}` requires `{}`, which is missing", field.wire),
-                        );
-                    }
-                }
-                J::Object(out)
-            }
-        }
-    }
-
-    fn ty(&mut self, ty: &Ty, node: &Node, path: &str) -> J {
-        match (&ty.kind, &node.value) {
-            (TyKind::Builtin("any"), _) => node.to_json(),
-            (TyKind::Builtin("string"), Value::Str(s)) => {
-                self.string(ty, s, node, path);
-                J::String(s.clone())
-            }
-            (TyKind::Builtin("integer"), Value::Int(i)) => {
-                self.bounds(ty, *i as f64, node, path);
-                J::from(*i)
-            }
-            (TyKind::Builtin("number"), Value::Int(_) | Value::Float(_)) => {
-                let n = node.as_f64().unwrap_or_default();
-                if !n.is_finite() {
-                    return self.fail(node, path, "a number JSON cannot hold".into());
-                }
-                self.bounds(ty, n, node, path);
-                node.to_json()
-            }
-            (TyKind::Builtin("boolean"), Value::Bool(b)) => J::Bool(*b),
-            (TyKind::Array(item, nullable), Value::Seq(items)) => {
-                let c = &ty.c;
-                let n = items.len() as u64;
-                if let Some(min) = c.min_items.filter(|&m| n < m) {
-                    self.fail(node, path, format!("{n} items, at least {min} expected"));
-                }
-                if let Some(max) = c.max_items.filter(|&m| n > m) {
-                    self.fail(node, path, format!("{n} items, at most {max} allowed"));
-                }
-                let values: Vec<J> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        if matches!(v.value, Value::Null) && item.kind != TyKind::Builtin("any") {
-                            if !nullable {
-                                let at = format!("{path}[{i}]");
-                                self.fail(
-                                    v,
-                                    &at,
-                                    "null, but the array's items are not nullable".into(),
-                                );
-                            }
-                            J::Null
-                        } else {
-                            self.ty(item, v, &format!("{path}[{i}]"))
-                        }
-                    })
-                    .collect();
-                if c.unique_items {
-                    let mut seen = std::collections::HashSet::new();
-                    if values.iter().any(|v| !seen.insert(v.to_string())) {
-                        self.fail(node, path, "items must be unique".into());
-                    }
-                }
-                J::Array(values)
-            }
-            (TyKind::Map(value_ty, nullable), Value::Map(entries)) => {
-                let mut out = serde_json::Map::new();
-                for (key, value) in entries {
-                    let at = format!("{path}.{}", key.name);
-                    let v = if matches!(value.value, Value::Null) {
-                        if !nullable {
-                            self.fail(
-                                value,
-                                &at,
-                                "null, but the map's values are not nullable".into(),
-                            );
-                        }
-                        J::Null
-                    } else {
-                        self.ty(value_ty, value, &at)
-                    };
-                    out.insert(key.name.clone(), v);
-                }
-                J::Object(out)
-            }
-            (TyKind::Named(name), _) => self.named(name, node, path),
-            (kind, _) => {
-                let expected = match kind {
-                    TyKind::Builtin(b) => {
-                        format!("{} {b}", if *b == "integer" { "an" } else { "a" })
-                    }
-                    TyKind::Array(..) => "an array".into(),
-                    TyKind::Map(..) => "an object (a map)".into(),
-                    TyKind::Named(n) => format!("`{n}`"),
-                };
-                self.fail(
-                    node,
-                    path,
-                    format!("expected {expected}, found {}", kind_of(node)),
-                )
-            }
-        }
-    }
-
-    fn string(&mut self, ty: &Ty, s: &str, node: &Node, path: &str) {
-        let c = &ty.c;
-        let chars = s.chars().count() as u64;
-        if let Some(min) = c.min_length.filter(|&m| chars < m) {
-            self.fail(
-                node,
-                path,
-                format!("{chars} characters, at least {min} expected"),
             );
         }
-        if let Some(max) = c.max_length.filter(|&m| chars > m) {
-            self.fail(
-                node,
-                path,
-                format!("{chars} characters, at most {max} allowed"),
-            );
-        }
-        if let Some(pattern) = &c.pattern {
-            let regex = self
-                .patterns
-                .entry(pattern.clone())
-                .or_insert_with(|| regex_lite::Regex::new(pattern).ok());
-            if regex.as_ref().is_some_and(|r| !r.is_match(s)) {
-                self.fail(node, path, format!("`{s}` does not match `{pattern}`"));
-            }
-        }
-        if let Some(format) = ty
-            .format
-            .as_deref()
-            .and_then(specgen_runtime::Format::parse)
-            && !format.matches(s)
-        {
-            self.fail(node, path, format!("`{s}` is not {}", format.description()));
+        if !accepted.iter().any(|(t, v)| *t == p.target && *v == value) {
+            accepted.push((p.target, value));
         }
     }
+    accepted
+}
 
-    fn bounds(&mut self, ty: &Ty, n: f64, node: &Node, path: &str) {
-        if let Some(min) = ty.c.minimum.filter(|&m| n < m) {
-            self.fail(node, path, format!("{n} is below the minimum {min}"));
+/// One step of a path the check names a place in a value by (`accounts[0].mask`).
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The steps of `at`. A key that holds `.` or `[` reads as several steps, which lead nowhere:
+/// such a property is not removed, and its example is left out.
+fn steps(at: &str) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    for part in at.split('.').filter(|p| !p.is_empty()) {
+        let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            steps.push(Step::Key(key));
         }
-        if let Some(max) = ty.c.maximum.filter(|&m| n > m) {
-            self.fail(node, path, format!("{n} is above the maximum {max}"));
+        while let Some((index, after)) = rest.split_once(']') {
+            match index.parse() {
+                Ok(i) => steps.push(Step::Index(i)),
+                Err(_) => steps.push(Step::Key(index)),
+            }
+            rest = after.strip_prefix('[').unwrap_or(after);
         }
+    }
+    steps
+}
+
+/// Removes the key the last step names; whether it was there.
+fn remove(value: &mut Value, steps: &[Step<'_>]) -> bool {
+    let Some((Step::Key(key), parents)) = steps.split_last() else {
+        return false;
+    };
+    let parent = parents.iter().try_fold(value, |v, step| match step {
+        Step::Key(k) => v.get_mut(*k),
+        Step::Index(i) => v.get_mut(*i),
+    });
+    parent
+        .and_then(Value::as_object_mut)
+        .is_some_and(|map| map.shift_remove(*key).is_some())
+}
+
+/// Where in the description a problem at `at` of an example is: the node (a key's own
+/// location for a key), else its nearest ancestor (a missing field's object); and that
+/// node's document path.
+fn locate(p: &Pending<'_>, at: &str) -> (Loc, String) {
+    let mut node: &Node = p.node;
+    let mut loc = node.loc;
+    let mut path = p.path.clone();
+    for step in steps(at) {
+        let next = match step {
+            Step::Key(key) => node.key_loc(key).zip(node.get(key)),
+            Step::Index(i) => node.items().get(i).map(|n| (n.loc, n)),
+        };
+        let Some((at_loc, next)) = next else {
+            break;
+        };
+        match step {
+            Step::Key(key) => path = format!("{path}.{key}"),
+            Step::Index(i) => path = format!("{path}[{i}]"),
+        }
+        loc = at_loc;
+        node = next;
+    }
+    (loc, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_a_key_where_the_check_names_it() {
+        let mut value = serde_json::json!({"a": [{"b": 1, "c": 2}], "d": {"e": 3}});
+        assert!(remove(&mut value, &steps("a[0].c")));
+        assert!(remove(&mut value, &steps("d.e")));
+        assert!(!remove(&mut value, &steps("a[1].b")), "no such item");
+        assert!(!remove(&mut value, &steps("a[0]")), "an item is not a key");
+        assert_eq!(value, serde_json::json!({"a": [{"b": 1}], "d": {}}));
     }
 }

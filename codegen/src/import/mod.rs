@@ -24,7 +24,7 @@ pub use model::MARKER_PREFIX;
 pub use warn::{Kind as WarningKind, Warning};
 pub use write::{WriteReport, write};
 
-use crate::spec::write::{document, text_value};
+use crate::spec::write::{Comments, document, text_value};
 use crate::spec::{ApiInfo, ErrorFields, OrderedMap, SecurityScheme, unlocated};
 use node::Node;
 use operations::Pending;
@@ -94,7 +94,6 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     schemas.settle_webhooks();
     let mut pending = imported.examples;
     pending.extend(schema_examples(&schemas));
-    examples::attach(&mut schemas, pending);
     // Before the layout, which moves the types into their files.
     let security = doc
         .get("security")
@@ -112,23 +111,78 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
         types: Vec::new(),
     });
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    let warnings = std::mem::take(&mut schemas.warnings).finish();
-    let files = files
+    let mut warnings = std::mem::take(&mut schemas.warnings);
+    let mut drafts: Vec<Draft> = files.into_iter().map(|f| Draft::new(f, source)).collect();
+    // The examples are checked on the model the generator lowers from these very files.
+    let sources = drafts
+        .iter()
+        .map(Draft::source)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (Some(model), _) = crate::lowered(&sources) else {
+        return Err(format!(
+            "{source}: the import has no `api` block, a bug of the importer"
+        ));
+    };
+    for (target, example) in examples::check(&model, pending, &mut warnings) {
+        let def = drafts.iter_mut().find_map(|d| {
+            d.spec
+                .types
+                .0
+                .iter_mut()
+                .find(|(name, _)| name.value == target)
+        });
+        if let Some((_, def)) = def {
+            def.examples.push(unlocated(example));
+        }
+    }
+    let files = drafts
         .into_iter()
-        .map(|model| {
-            let header = model.header(source);
-            let name = model.name.clone();
-            let (spec, comments) = model.into_spec();
-            let text = document(&header, &spec, &comments)?;
-            Ok(ImportedFile { name, text, spec })
+        .map(|d| {
+            let text = d.source()?.text;
+            Ok(ImportedFile {
+                name: d.name,
+                text,
+                spec: d.spec,
+            })
         })
         .collect::<Result<_, String>>()?;
+    let warnings = warnings.finish();
     Ok(Import {
         source: source.to_owned(),
         files,
         warnings,
         error_type: imported.error_type,
     })
+}
+
+/// An imported file before it is written: its spec, and what its text says besides.
+struct Draft {
+    name: String,
+    header: String,
+    spec: crate::spec::SpecFile,
+    comments: Comments,
+}
+
+impl Draft {
+    fn new(file: model::File, source: &str) -> Self {
+        let name = file.name.clone();
+        let header = file.header(source);
+        let (spec, comments) = file.into_spec();
+        Draft {
+            name,
+            header,
+            spec,
+            comments,
+        }
+    }
+
+    /// The file as the generator reads it, named as in a spec folder.
+    fn source(&self) -> Result<crate::load::Source, String> {
+        Ok(crate::load::Source {
+            name: format!("spec/{}", self.name),
+            text: document(&self.header, &self.spec, &self.comments)?,
+        })
+    }
 }
 
 /// The file of the imported `api` block; a hand-written file of that name is kept instead.
