@@ -154,18 +154,23 @@ fn writing_is_idempotent_and_touches_only_imported_files() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Each imported file, read by the generator's own loader (its limits and its types), must
-/// be exactly the spec the importer built: no string turned into a number, no block scalar
-/// with a different ending, no example changed, no key the loader refuses.
-fn assert_reads_back(import: &Import) {
-    let sources: Vec<codegen::load::Source> = import
+/// The imported files as the generator reads them from a spec folder.
+fn spec_sources(import: &Import) -> Vec<codegen::load::Source> {
+    import
         .files
         .iter()
         .map(|f| codegen::load::Source {
             name: format!("spec/{}", f.name),
             text: f.text.clone(),
         })
-        .collect();
+        .collect()
+}
+
+/// Each imported file, read by the generator's own loader (its limits and its types), must
+/// be exactly the spec the importer built: no string turned into a number, no block scalar
+/// with a different ending, no example changed, no key the loader refuses.
+fn assert_reads_back(import: &Import) {
+    let sources = spec_sources(import);
     let (files, diagnostics) = codegen::load::parse(&sources);
     assert!(diagnostics.is_empty(), "{diagnostics}");
     assert_eq!(files.len(), import.files.len());
@@ -399,14 +404,7 @@ components:
             .any(|l| l.contains("examples.neither.value: an example of `Pet` left out")),
         "{lines:#?}"
     );
-    let sources: Vec<codegen::load::Source> = import
-        .files
-        .iter()
-        .map(|f| codegen::load::Source {
-            name: format!("spec/{}", f.name),
-            text: f.text.clone(),
-        })
-        .collect();
+    let sources = spec_sources(&import);
     let model = codegen::model(&sources).unwrap_or_else(|d| panic!("{d}"));
     let pet = model.find_type("Pet").unwrap();
     let kept: Vec<&serde_json::Value> = pet.examples.iter().map(|e| &e.value).collect();

@@ -64,15 +64,23 @@ pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
 }
 
 /// The spec files lowered as far as they allow, with what each file's checks found: lowering
-/// leaves out what they refuse, so there is a model whenever a file has an `api` block. The
-/// importer checks its examples on it, where an overlay may still mend what the import alone
-/// lacks (Plaid's multipart upload) or name what it no longer has.
+/// leaves out what they refuse, so there is a model whenever a file has an `api` block.
 pub fn lowered(sources: &[load::Source]) -> (Option<ir::Model>, Diagnostics) {
-    let (files, mut diagnostics) = load::parse(sources);
-    let index = index::TypeIndex::new(&files);
-    check::spec::check(&files, &index, diagnostics.is_empty(), &mut diagnostics);
-    check::refine::check(&files, &index, &mut diagnostics);
-    let model = lower::lower(&files, &index, &mut diagnostics);
+    let (files, diagnostics) = load::parse(sources);
+    lower_files(&files, diagnostics)
+}
+
+/// [`lowered`] on spec files already read, or built: the importer checks its examples on the
+/// model of the files it built, where an overlay may still mend what the import alone lacks
+/// (Plaid's multipart upload) or name what it no longer has, so their problems are not its.
+pub fn lower_files(
+    files: &[(String, spec::SpecFile)],
+    mut diagnostics: Diagnostics,
+) -> (Option<ir::Model>, Diagnostics) {
+    let index = index::TypeIndex::new(files);
+    check::spec::check(files, &index, diagnostics.is_empty(), &mut diagnostics);
+    check::refine::check(files, &index, &mut diagnostics);
+    let model = lower::lower(files, &index, &mut diagnostics);
     (model, diagnostics)
 }
 

@@ -114,11 +114,15 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let mut warnings = std::mem::take(&mut schemas.warnings);
     let mut drafts: Vec<Draft> = files.into_iter().map(|f| Draft::new(f, source)).collect();
     // The examples are checked on the model the generator lowers from these very files.
-    let sources = drafts
-        .iter()
-        .map(Draft::source)
-        .collect::<Result<Vec<_>, _>>()?;
-    let (Some(model), _) = crate::lowered(&sources) else {
+    let files: Vec<(String, crate::spec::SpecFile)> = drafts
+        .iter_mut()
+        .map(|d| (format!("spec/{}", d.name), std::mem::take(&mut d.spec)))
+        .collect();
+    let (model, _) = crate::lower_files(&files, crate::Diagnostics::default());
+    for (draft, (_, spec)) in drafts.iter_mut().zip(files) {
+        draft.spec = spec;
+    }
+    let Some(model) = model else {
         return Err(format!(
             "{source}: the import has no `api` block, a bug of the importer"
         ));
@@ -138,10 +142,9 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let files = drafts
         .into_iter()
         .map(|d| {
-            let text = d.source()?.text;
             Ok(ImportedFile {
+                text: document(&d.header, &d.spec, &d.comments)?,
                 name: d.name,
-                text,
                 spec: d.spec,
             })
         })
@@ -174,14 +177,6 @@ impl Draft {
             spec,
             comments,
         }
-    }
-
-    /// The file as the generator reads it, named as in a spec folder.
-    fn source(&self) -> Result<crate::load::Source, String> {
-        Ok(crate::load::Source {
-            name: format!("spec/{}", self.name),
-            text: document(&self.header, &self.spec, &self.comments)?,
-        })
     }
 }
 
