@@ -725,7 +725,12 @@ pub struct Module {
 pub struct Operation {
     /// The spec's operation id (`user_create`), also the Rust method name.
     pub id: String,
+    /// As sent: without the spec's fragment (`variant`).
     pub path: String,
+    /// The spec's path fragment (`/files/{id}#add_shared_link`): the operation is a variant
+    /// of the one on its route without a fragment, the same request on the wire with types of
+    /// its own. The client sends it; the server routes its requests to that other operation.
+    pub variant: Option<String>,
     pub method: HttpMethod,
     pub summary: String,
     pub docs: String,
@@ -820,15 +825,19 @@ pub enum HttpMethod {
     Put,
     Patch,
     Delete,
+    Head,
+    Options,
 }
 
 impl HttpMethod {
-    pub const ALL: [HttpMethod; 5] = [
+    pub const ALL: [HttpMethod; 7] = [
         HttpMethod::Get,
         HttpMethod::Post,
         HttpMethod::Put,
         HttpMethod::Patch,
         HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
     ];
 
     /// As written on the wire and in the spec (`POST`).
@@ -839,14 +848,21 @@ impl HttpMethod {
             HttpMethod::Put => "PUT",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
         }
     }
 
-    /// Whether a request of this method may carry a body: a GET carries its fields in the
-    /// path, the query and the headers. (A DELETE may; one whose request has no body field
-    /// sends none.)
+    /// Whether a request of this method may carry a body: a GET or a HEAD carries its fields
+    /// in the path, the query and the headers. (A DELETE may; one whose request has no body
+    /// field sends none.)
     pub const fn may_have_body(self) -> bool {
-        !matches!(self, HttpMethod::Get)
+        !matches!(self, HttpMethod::Get | HttpMethod::Head)
+    }
+
+    /// Whether an answer to it carries a body: a HEAD's never does (RFC 9110, 9.3.2).
+    pub const fn answer_has_body(self) -> bool {
+        !matches!(self, HttpMethod::Head)
     }
 
     pub fn parse(text: &str) -> Option<Self> {

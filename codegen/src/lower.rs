@@ -477,9 +477,11 @@ impl Lowerer<'_> {
             Some(method) => ir::HttpMethod::parse(&method.value)?,
         };
         let (request, response) = (request?, response?);
+        let (path, variant) = crate::paths::split_variant(&op.path.value);
         op.path.value.starts_with('/').then(|| ir::Operation {
             id: id.value.clone(),
-            path: op.path.value.clone(),
+            path: path.to_owned(),
+            variant: variant.map(str::to_owned),
             method,
             summary: op.summary.trim().to_owned(),
             docs: docs(&op.docs),

@@ -213,12 +213,13 @@ pub struct FormError {
     pub message: String,
 }
 
-/// The `{name}` segments of an operation's path, in order. The names never travel: two
+/// The names of an operation's path placeholders, in order: each ends its segment, alone
+/// (`{id}`) or after a literal prefix (`thumbnail.{extension}`). The names never travel: two
 /// operations on one path may name a placeholder differently (a server matches them by
 /// position).
 pub fn path_placeholders(path: &str) -> impl Iterator<Item = &str> {
     path.split('/')
-        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .filter_map(|segment| Some(segment.strip_suffix('}')?.rsplit_once('{')?.1))
 }
 
 /// A path parameter's value, percent-encoded so that it stays one segment of the path.
@@ -260,14 +261,15 @@ impl ErrorBody for serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
-    fn placeholders_are_whole_segments_in_order() {
-        let names: Vec<&str> = path_placeholders("/users/{user}/pets/{pet_id}/x{y}").collect();
-        assert_eq!(names, ["user", "pet_id"]);
+    fn placeholders_end_their_segments_in_order() {
+        let names: Vec<&str> =
+            path_placeholders("/users/{user}/pets/{pet_id}/thumbnail.{extension}/{y}.json")
+                .collect();
+        assert_eq!(names, ["user", "pet_id", "extension"]);
     }
-
-    use super::*;
 
     #[test]
     fn path_segments_are_percent_encoded() {

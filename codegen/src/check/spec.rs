@@ -151,10 +151,12 @@ fn api_blocks(
 }
 
 /// Operation ids become method names and must stay unique after case conversion; two
-/// operations cannot share a path and a method.
+/// operations cannot share a path and a method, but for variants (a path's fragment), each of
+/// an operation on its route without one.
 fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
     let mut idents: BTreeMap<String, String> = BTreeMap::new();
-    let mut paths: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut paths: BTreeMap<(String, String, Option<String>), String> = BTreeMap::new();
+    let mut variants = Vec::new();
     for (file, spec) in files {
         for (id, op) in spec.operations.iter() {
             let at = Cursor::root(file).key("operations").key(&id.value);
@@ -174,13 +176,35 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
             // method of its own: the router tells them apart by the method.
             // Placeholders' names never travel: `/pets/{id}` and `/pets/{pet}` are one route.
             let method = op.method.as_ref().map_or("POST", |m| m.value.as_str());
-            let route = (crate::paths::route_shape(&op.path.value), method.to_owned());
+            let shape = crate::paths::route_shape(&op.path.value);
+            let variant = crate::paths::split_variant(&op.path.value).1;
+            if variant.is_some() {
+                variants.push((
+                    at.key("path").at(op.path.referenced),
+                    &op.path.value,
+                    method,
+                ));
+            }
+            let route = (shape, method.to_owned(), variant.map(str::to_owned));
             if let Some(first) = paths.insert(route, id.value.clone()) {
                 diagnostics.push(at.key("path").at(op.path.referenced).error(format!(
                     "operations `{first}` and `{}` share the path `{}` and the method {method}",
                     id.value, op.path.value
                 )));
             }
+        }
+    }
+    for (at, path, method) in variants {
+        let (wire, _) = crate::paths::split_variant(path);
+        let route = (crate::paths::route_shape(path), method.to_owned(), None);
+        if !paths.contains_key(&route) {
+            diagnostics.push(
+                at.error(format!(
+                    "the fragment of `{path}` makes it a variant of the operation `{method} \
+                     {wire}`, which no operation is"
+                ))
+                .with_hint(format!("leave out the fragment: `path: {wire}`")),
+            );
         }
     }
 }
@@ -506,14 +530,40 @@ impl<'a> Checker<'a> {
                 format!("path `{}` must start with `/`", op.path.value),
             );
         }
-        if crate::paths::has_partial_placeholder(&op.path.value) {
+        if let (_, Some(variant)) = crate::paths::split_variant(&op.path.value)
+            && !crate::paths::is_variant_name(variant)
+        {
             self.error_hint(
                 &at.key("path").at(op.path.referenced),
                 format!(
-                    "path `{}` has a placeholder inside a segment",
+                    "the fragment `#{variant}` of the path `{}` is no variant's name",
                     op.path.value
                 ),
-                "a placeholder is a whole segment: `/files/{name}`, not `/files/v{version}`",
+                "a variant's name is letters, digits, `-`, `_` and `.`: `#add_shared_link`",
+            );
+        }
+        if crate::paths::has_unroutable_placeholder(&op.path.value) {
+            self.error_hint(
+                &at.key("path").at(op.path.referenced),
+                format!(
+                    "path `{}` has a placeholder that does not end its segment",
+                    op.path.value
+                ),
+                "a placeholder ends its segment, alone or after a prefix: `/files/{name}` or \
+                 `/files/thumbnail.{extension}`, not `/files/{name}.json`",
+            );
+        }
+        if let Some(method) = &op.method
+            && HttpMethod::parse(&method.value).is_some_and(|m| !m.answer_has_body())
+            && op.response.value != "empty"
+        {
+            self.error_hint(
+                &at.key("response").at(op.response.referenced),
+                format!(
+                    "a {} is answered without a body, and the response is `{}`",
+                    method.value, op.response.value
+                ),
+                "`response: empty` (RFC 9110: the answer to a HEAD has no content)",
             );
         }
         if let Some(method) = &op.method

@@ -83,6 +83,13 @@ pub fn client(model: &Model) -> TokenStream {
                 Response::Empty => "send_empty",
             });
             let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
+            if let Some(variant) = &op.variant {
+                text.push_str(&format!(
+                    "\n\nThe variant `#{variant}` of `{} {}`: the same request on the wire, \
+                     with types of its own (a generated server answers it as that operation).",
+                    op.method, op.path
+                ));
+            }
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
             }

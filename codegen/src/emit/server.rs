@@ -19,7 +19,9 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let from_parts = from_parts(model, error, error_fields)?;
     let service = ident(&format!("{}Service", trait_name(model)));
     let mut answers = TokenStream::new();
+    // A variant's requests reach the operation on its route without a fragment.
     let (methods, routes): (Vec<_>, Vec<_>) = operation_views(model)
+        .filter(|view| view.op.variant.is_none())
         .map(|OperationView { op, method, request, response, cfg }| {
             let op_id = &op.id;
             let (unimplemented, hook) = match &op.response {
@@ -60,10 +62,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             };
             let (path, filter) = (&op.path, ident(op.method.as_str()));
             let answer = answer(op);
-            let shared: Vec<&str> = model
-                .operations
-                .iter()
-                .filter(|other| route_shape(&other.path) == route_shape(&op.path))
+            let shared: Vec<&str> = served(model, &op.path)
                 .map(|other| other.method.as_str())
                 .collect();
             let route = if shared.len() == 1 {
@@ -76,7 +75,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             } else if shared.first() == Some(&op.method.as_str()) {
                 // The path's routes are built once, at its first operation.
                 let methods = shared.join(", ");
-                let pushes = model.operations.iter().filter(|other| route_shape(&other.path) == route_shape(&op.path)).map(|other| {
+                let pushes = served(model, &op.path).map(|other| {
                     route_method(model, other)
                 });
                 quote! {
@@ -186,6 +185,15 @@ pub fn server_support(model: &Model) -> TokenStream {
             const SECURITY: ::specgen_runtime::auth::Requirement = crate::operations::SECURITY;
         }
     }
+}
+
+/// The operations the server routes on `path`'s route: all but variants.
+fn served<'m>(model: &'m Model, path: &str) -> impl Iterator<Item = &'m Operation> {
+    let shape = route_shape(path);
+    model
+        .operations
+        .iter()
+        .filter(move |op| op.variant.is_none() && route_shape(&op.path) == shape)
 }
 
 /// `routes.push(...)`: one operation's route on a path several operations share.

@@ -77,7 +77,8 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
     let mut requests: HashMap<String, String> = HashMap::new();
     // The routes on the wire, by method: a path's fragment (`/files/{id}#copy`, a way some
     // descriptions give one path and method several operations) is not sent, so such an
-    // operation is imported at the path before it unless another has that route already.
+    // operation is imported at the path before it, or, when another has that route already,
+    // as a variant of that one (the spec's fragment).
     let paths = doc.get("paths").map(Node::entries).unwrap_or_default();
     let mut routes: std::collections::HashSet<(String, String)> = paths
         .iter()
@@ -120,26 +121,29 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
             }
             let op_path = format!("{item_path}.{method}");
             let wire_path = match path_key.name.split_once('#') {
-                Some((wire, _)) => {
-                    let route = (method.to_owned(), crate::paths::route_shape(wire));
-                    if !routes.insert(route) {
-                        ctx.schemas.warnings.push(
-                            Kind::Operation,
-                            key.loc,
-                            &op_path,
-                            format!(
-                                "`{} {}` is `{} {wire}` on the wire (a URL's fragment is not \
-                                 sent), which another operation is already: left out",
-                                method.to_uppercase(),
-                                path_key.name,
-                                method.to_uppercase()
-                            ),
-                        );
-                        continue;
-                    }
+                Some((wire, _))
+                    if routes.insert((method.to_owned(), crate::paths::route_shape(wire))) =>
+                {
                     wire
                 }
-                None => path_key.name.as_str(),
+                Some((wire, fragment)) if !crate::paths::is_variant_name(fragment) => {
+                    ctx.schemas.warnings.push(
+                        Kind::Operation,
+                        key.loc,
+                        &op_path,
+                        format!(
+                            "`{} {}` is `{} {wire}` on the wire (a URL's fragment is not \
+                             sent), which another operation is already, and `#{fragment}` \
+                             cannot name a variant of it (letters, digits, `-`, `_`, `.`): \
+                             left out",
+                            method.to_uppercase(),
+                            path_key.name,
+                            method.to_uppercase()
+                        ),
+                    );
+                    continue;
+                }
+                _ => path_key.name.as_str(),
             };
             let Some(imported) = ctx.operation(
                 wire_path,
@@ -341,14 +345,15 @@ impl<'a> Ctx<'_, 'a> {
                 ),
             }
         }
-        if crate::paths::has_partial_placeholder(path) {
+        if crate::paths::has_unroutable_placeholder(path) {
             self.warn(
                 Kind::Unsupported,
                 loc,
                 at,
                 format!(
-                    "the path `{path}` has a placeholder inside a segment, which the spec format \
-                     cannot carry (a placeholder is a whole segment): left out"
+                    "the path `{path}` has a placeholder that does not end its segment, which \
+                     the spec format cannot carry (a placeholder ends its segment, alone or \
+                     after a prefix: `{{id}}`, `thumbnail.{{extension}}`): left out"
                 ),
             );
             return None;
@@ -522,9 +527,21 @@ impl<'a> Ctx<'_, 'a> {
         }
         roots.push(request_name.clone());
 
-        let (response, status) = self.responses(node, op_id, at, loc, &mut roots);
+        let (mut response, status) = self.responses(node, op_id, at, loc, &mut roots);
+        if method == "head" && response != Response::Empty {
+            self.warn(
+                Kind::Operation,
+                loc,
+                at,
+                "a HEAD is answered without a body (RFC 9110), whatever its response says: \
+                 the response is imported as empty",
+            );
+            response = Response::Empty;
+        }
         let idempotent = if method == "get" {
             Some("An HTTP GET is a read: retrying it is safe.")
+        } else if method == "head" || method == "options" {
+            Some("HTTP defines HEAD and OPTIONS as safe: retrying it is safe.")
         } else if method == "put" || method == "delete" {
             Some("HTTP defines PUT and DELETE as idempotent: retrying it is safe.")
         } else if path.ends_with("/get") || path.ends_with("/list") {
@@ -542,6 +559,8 @@ impl<'a> Ctx<'_, 'a> {
                     "put" => Some("PUT"),
                     "patch" => Some("PATCH"),
                     "delete" => Some("DELETE"),
+                    "head" => Some("HEAD"),
+                    "options" => Some("OPTIONS"),
                     other => {
                         self.warn(
                             Kind::Unsupported,
