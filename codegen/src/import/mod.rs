@@ -320,12 +320,7 @@ fn check_document(doc: &Node, warnings: &mut Warnings) -> Result<(), String> {
                 | "security"
                 | "externalDocs"
         ) {
-            warnings.push(
-                Kind::Unsupported,
-                key.loc,
-                k,
-                format!("top-level key `{k}` is not supported: ignored"),
-            );
+            warnings.ignored_key("top-level key", key.loc, k, k);
         }
     }
     Ok(())

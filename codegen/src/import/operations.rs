@@ -106,12 +106,10 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
                 }
                 // Documentation-site only: the operation is part of the API all the same.
                 "x-hidden-from-docs" | "summary" | "description" => {}
-                _ => ctx.schemas.warnings.push(
-                    Kind::Unsupported,
-                    key.loc,
-                    &at,
-                    format!("path item key `{k}` is not supported: ignored"),
-                ),
+                _ => ctx
+                    .schemas
+                    .warnings
+                    .ignored_key("path item key", key.loc, &at, k),
             }
         }
         for (key, op) in item.entries() {
@@ -337,12 +335,10 @@ impl<'a> Ctx<'_, 'a> {
                         security = (!kept.is_empty()).then_some(kept);
                     }
                 }
-                _ => self.warn(
-                    Kind::Unsupported,
-                    key.loc,
-                    &key_at,
-                    format!("operation key `{k}` is not supported: ignored"),
-                ),
+                _ => self
+                    .schemas
+                    .warnings
+                    .ignored_key("operation key", key.loc, &key_at, k),
             }
         }
         if crate::paths::has_unroutable_placeholder(path) {
@@ -594,11 +590,11 @@ impl<'a> Ctx<'_, 'a> {
         let at = format!("{at}.requestBody");
         for (key, _) in body.entries() {
             if !matches!(key.name.as_str(), "content" | "required" | "description") {
-                self.warn(
-                    Kind::Unsupported,
+                self.schemas.warnings.ignored_key(
+                    "request body key",
                     key.loc,
                     &format!("{at}.{}", key.name),
-                    format!("request body key `{}` is not supported: ignored", key.name),
+                    &key.name,
                 );
             }
         }
@@ -758,11 +754,11 @@ impl<'a> Ctx<'_, 'a> {
     ) -> Option<(String, Option<&'a str>)> {
         for (key, _) in media.entries() {
             if !matches!(key.name.as_str(), "schema" | "example" | "examples") {
-                self.warn(
-                    Kind::Unsupported,
+                self.schemas.warnings.ignored_key(
+                    "media type key",
                     key.loc,
                     &format!("{at}.{}", key.name),
-                    format!("media type key `{}` is not supported: ignored", key.name),
+                    &key.name,
                 );
             }
         }
@@ -930,11 +926,11 @@ impl<'a> Ctx<'_, 'a> {
             let example_at = format!("{at}.examples.{}", key.name);
             for (k, _) in example.entries() {
                 if !matches!(k.name.as_str(), "value" | "summary" | "description") {
-                    self.warn(
-                        Kind::Unsupported,
+                    self.schemas.warnings.ignored_key(
+                        "example key",
                         k.loc,
                         &format!("{example_at}.{}", k.name),
-                        format!("example key `{}` is not supported: ignored", k.name),
+                        &k.name,
                     );
                 }
             }
@@ -983,11 +979,11 @@ impl<'a> Ctx<'_, 'a> {
                     | "style"
                     | "explode"
             ) {
-                self.warn(
-                    Kind::Unsupported,
+                self.schemas.warnings.ignored_key(
+                    "parameter key",
                     key.loc,
                     &format!("{at}.{k}"),
-                    format!("parameter key `{k}` is not supported: ignored"),
+                    k,
                 );
             }
         }
@@ -1207,12 +1203,9 @@ impl<'a> Ctx<'_, 'a> {
                 _ => false,
             };
             if !ok {
-                self.warn(
-                    Kind::Unsupported,
-                    key.loc,
-                    &format!("{at}.{k}"),
-                    format!("response key `{k}` is not supported: ignored"),
-                );
+                self.schemas
+                    .warnings
+                    .ignored_key("response key", key.loc, &format!("{at}.{k}"), k);
             }
         }
     }

@@ -762,22 +762,27 @@ impl<'a> Schemas<'a> {
         }
         for (key, value) in node.entries() {
             let k = key.name.as_str();
-            let message = match k {
+            let (kind, message) = match k {
                 _ if SCHEMA_KEYS.contains(&k) => continue,
-                "oneOf" | "anyOf" | "not" => format!(
-                    "`{k}` is not supported: the value is imported as its other keywords say \
-                     (`any` when they say nothing)"
+                "oneOf" | "anyOf" | "not" => (
+                    Kind::Unsupported,
+                    format!(
+                        "`{k}` is not supported: the value is imported as its other keywords \
+                         say (`any` when they say nothing)"
+                    ),
                 ),
-                "multipleOf" => format!(
-                    "`multipleOf: {}` has no spec key: documented only",
-                    value.scalar_text().unwrap_or_default()
+                "multipleOf" => (
+                    Kind::Constraint,
+                    format!(
+                        "`multipleOf: {}` has no spec key: documented only",
+                        value.scalar_text().unwrap_or_default()
+                    ),
                 ),
-                _ => format!("schema keyword `{k}` is not supported: ignored"),
-            };
-            let kind = if k == "multipleOf" {
-                Kind::Constraint
-            } else {
-                Kind::Unsupported
+                _ => {
+                    self.warnings
+                        .ignored_key("schema keyword", key.loc, &path_key(path, k), k);
+                    continue;
+                }
             };
             self.warnings
                 .push(kind, key.loc, &path_key(path, k), message);

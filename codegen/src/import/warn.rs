@@ -1,5 +1,6 @@
 //! What the importer could not carry over exactly, located in the OpenAPI file.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use super::node::Loc;
@@ -63,6 +64,8 @@ pub enum Kind {
     SharedRequest,
     /// A webhook pair that an earlier type already carries.
     WebhookPair,
+    /// A vendor extension (`x-...`) the importer does not read: one warning per key.
+    Extension,
 }
 
 impl Kind {
@@ -91,6 +94,7 @@ impl Kind {
             Kind::Operation => "operation",
             Kind::SharedRequest => "shared-request",
             Kind::WebhookPair => "webhook-pair",
+            Kind::Extension => "extension",
         }
     }
 }
@@ -116,10 +120,50 @@ impl Warnings {
         });
     }
 
+    /// A key the importer does not read, where `what` says what holds it (`operation key`).
+    /// A vendor extension (`x-...`) means nothing to the API's wire, and descriptions use each
+    /// on hundreds of nodes: [`Warnings::finish`] keeps one warning per extension.
+    pub fn ignored_key(&mut self, what: &str, loc: Loc, path: &str, key: &str) {
+        if key.starts_with("x-") {
+            let message = format!("vendor extension `{key}` is not read: ignored");
+            self.push(Kind::Extension, loc, path, message);
+        } else {
+            let message = format!("{what} `{key}` is not supported: ignored");
+            self.push(Kind::Unsupported, loc, path, message);
+        }
+    }
+
     pub fn finish(mut self) -> Vec<Warning> {
         self.0.sort();
         self.0.dedup();
-        self.0
+        // Each extension at its first place, with the count of the others.
+        let mut extensions: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        let mut kept = Vec::with_capacity(self.0.len());
+        for warning in self.0 {
+            if warning.kind != Kind::Extension {
+                kept.push(warning);
+                continue;
+            }
+            match extensions.get_mut(&warning.message) {
+                Some((_, count)) => *count += 1,
+                None => {
+                    extensions.insert(warning.message.clone(), (kept.len(), 1));
+                    kept.push(warning);
+                }
+            }
+        }
+        for (at, count) in extensions.into_values() {
+            if count > 1 {
+                let warning = &mut kept[at];
+                let others = count - 1;
+                let places = if others == 1 { "place" } else { "places" };
+                warning.message = warning.message.replace(
+                    " is not read",
+                    &format!(" (here and in {others} more {places}) is not read"),
+                );
+            }
+        }
+        kept
     }
 }
 
@@ -130,5 +174,38 @@ impl Warning {
             "warning: {file}:{}:{}: {}: {}",
             self.loc.line, self.loc.column, self.path, self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vendor_extension_is_one_warning_at_its_first_place() {
+        let mut warnings = Warnings::default();
+        let at = |line| Loc { line, column: 1 };
+        warnings.ignored_key("operation key", at(9), "paths./b.get.x-tag", "x-tag");
+        warnings.ignored_key(
+            "schema keyword",
+            at(3),
+            "components.schemas.A.x-tag",
+            "x-tag",
+        );
+        warnings.ignored_key("operation key", at(5), "paths./a.get.x-once", "x-once");
+        warnings.ignored_key("operation key", at(7), "paths./a.get.servers", "servers");
+        let lines: Vec<String> = warnings
+            .finish()
+            .iter()
+            .map(|w| format!("{}: {}: {}", w.loc.line, w.kind, w.message))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "3: extension: vendor extension `x-tag` (here and in 1 more place) is not read: ignored",
+                "5: extension: vendor extension `x-once` is not read: ignored",
+                "7: unsupported: operation key `servers` is not supported: ignored",
+            ]
+        );
     }
 }
