@@ -486,13 +486,11 @@ impl<'a> Schemas<'a> {
                     | "example"
                     | "nullable"
             ) {
-                self.warnings.push(
-                    Kind::Unsupported,
+                self.warnings.ignored_key(
+                    "`oneOf`/`anyOf` schema's keyword",
                     key.loc,
                     &path_key(path, k),
-                    format!(
-                        "schema keyword `{k}` beside `oneOf`/`anyOf` is not supported: ignored"
-                    ),
+                    k,
                 );
             }
         }
