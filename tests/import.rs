@@ -410,3 +410,60 @@ components:
     let kept: Vec<&serde_json::Value> = pet.examples.iter().map(|e| &e.value).collect();
     assert_eq!(kept, [&serde_json::json!({"meow": "loud"})]);
 }
+
+/// What the import writes regenerates, whatever happens to the operation a fragment's
+/// operation varies: when that one is left out (here, no `operationId`), the fragment's is it,
+/// at the path sent; a second fragment is a variant of that one. A GET's body is not imported
+/// (it carries none), with a warning.
+#[test]
+fn a_variant_whose_operation_is_left_out_takes_its_place() {
+    let text = r##"
+openapi: 3.0.0
+info: {title: Files, version: "1"}
+paths:
+  /files/{id}:
+    get:
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses: {"200": {description: no operationId}}
+  /files/{id}#name:
+    get:
+      operationId: getFileName
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {x: {type: string}}}
+      responses: {"204": {description: ok}}
+  /files/{id}#size:
+    get:
+      operationId: getFileSize
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+"##;
+    let import = import::import("files.yaml", text).unwrap();
+    let files = &import
+        .files
+        .iter()
+        .find(|f| f.name == "files.yaml")
+        .unwrap()
+        .text;
+    assert!(files.contains("path: /files/{id}\n"), "{files}");
+    assert!(files.contains("path: /files/{id}#size\n"), "{files}");
+    let lines = import.warning_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("a GET carries no body (its fields travel as parameters)")),
+        "{lines:#?}"
+    );
+    let model = codegen::model(&spec_sources(&import)).unwrap_or_else(|d| panic!("{d}"));
+    let variants: Vec<(&str, Option<&str>)> = model
+        .operations
+        .iter()
+        .map(|op| (op.id.as_str(), op.variant.as_deref()))
+        .collect();
+    assert_eq!(
+        variants,
+        [("get_file_name", None), ("get_file_size", Some("size"))]
+    );
+}

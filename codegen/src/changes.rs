@@ -98,6 +98,25 @@ impl Changes {
                 );
                 self.push(false, id, what);
             }
+            // A variant is the client's only: the server routes it to the operation it varies.
+            match (&op.variant, &new_op.variant) {
+                (None, Some(variant)) => self.push(
+                    true,
+                    id,
+                    format!(
+                        "now the variant `#{variant}` of `{} {}`: the generated server answers \
+                         it as that operation, and its service method is gone",
+                        new_op.method, new_op.path
+                    ),
+                ),
+                (Some(_), None) => {
+                    self.push(false, id, "no longer a variant: the service has its method")
+                }
+                (Some(a), Some(b)) if a != b => {
+                    self.push(false, id, format!("the variant `#{a}` is now `#{b}`"))
+                }
+                _ => {}
+            }
             let answer = |model: &Model, response: &Response| match response {
                 Response::Json(id) => format!("`{}`", model.name(*id)),
                 Response::JsonArray(id) => format!("an array of `{}`", model.name(*id)),

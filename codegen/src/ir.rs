@@ -860,6 +860,12 @@ impl HttpMethod {
         !matches!(self, HttpMethod::Get | HttpMethod::Head)
     }
 
+    /// Whether a request of this method carries a body only when its request has body
+    /// fields: a bare `DELETE /pets/{id}` or `OPTIONS /files/content` sends none.
+    pub const fn body_only_with_fields(self) -> bool {
+        matches!(self, HttpMethod::Delete | HttpMethod::Options)
+    }
+
     /// Whether an answer to it carries a body: a HEAD's never does (RFC 9110, 9.3.2).
     pub const fn answer_has_body(self) -> bool {
         !matches!(self, HttpMethod::Head)

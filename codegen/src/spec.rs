@@ -194,6 +194,17 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// A bound as JSON has it: a finite number (JSON has no `.inf`, which would be written as
+/// `null` and read back as no bound).
+fn finite<S: Serializer>(bound: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match bound {
+        Some(n) if !n.is_finite() => Err(serde::ser::Error::custom(format!(
+            "the bound {n} is not a finite number"
+        ))),
+        bound => bound.serialize(serializer),
+    }
+}
+
 /// A value the importer builds, which no spec file located.
 pub fn unlocated<T>(value: T) -> Spanned<T> {
     Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
@@ -283,9 +294,17 @@ pub struct Field {
     pub non_blank: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub has_letter: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "finite"
+    )]
     pub minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "finite"
+    )]
     pub maximum: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,

@@ -20,8 +20,9 @@ pub trait Operation: Serialize {
     /// Whether sending the request twice has the same effect as sending it once (the spec's
     /// `idempotent`); the client retries only such operations after a 5xx or a timeout.
     const IDEMPOTENT: bool;
-    /// Whether the request travels as a JSON body; a `GET` (or a `DELETE` without body fields)
-    /// carries its fields in the path, the query and the headers instead.
+    /// Whether the request travels as a JSON body; a `GET` or a `HEAD` (or a `DELETE` or an
+    /// `OPTIONS` without body fields) carries its fields in the path, the query and the
+    /// headers instead.
     const HAS_BODY: bool = true;
     /// Whether the API wants the client's credentials on this request (the spec's
     /// `authenticated`, true unless it says otherwise). A server answers an operation that

@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, presence};
 use crate::ir::{
-    BodyKind, Field, HttpMethod, Location, Model, Operation, Presence, Response, SummaryPart,
-    TyKind, TypeId, TypeKind,
+    BodyKind, Field, Location, Model, Operation, Presence, Response, SummaryPart, TyKind, TypeId,
+    TypeKind,
 };
 use crate::names;
 use crate::output::Options;
@@ -723,10 +723,10 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
         return TokenStream::new();
     };
     let mut items = TokenStream::new();
-    // A GET has no body; a DELETE has none when its request has no body field (REST's
-    // `DELETE /pets/{id}`), rather than an empty JSON object.
+    // A GET or a HEAD has no body; a DELETE or an OPTIONS has none when its request has no
+    // body field (REST's `DELETE /pets/{id}`), rather than an empty JSON object.
     let body_fields = object.fields.iter().any(|f| f.location.in_body());
-    if !op.method.may_have_body() || (op.method == HttpMethod::Delete && !body_fields) {
+    if !op.method.may_have_body() || (op.method.body_only_with_fields() && !body_fields) {
         items.extend(quote!(
             const HAS_BODY: bool = false;
         ));

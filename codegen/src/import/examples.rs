@@ -23,6 +23,16 @@ pub fn check(
     let mut accepted: Vec<(String, Value)> = Vec::new();
     for p in pending {
         let Some(id) = model.find_type(&p.target).map(|def| def.id) else {
+            warnings.push(
+                Kind::ExampleLeftOut,
+                p.node.loc,
+                &p.path,
+                format!(
+                    "an example of `{}` left out: the spec format cannot carry that type as \
+                     imported, so there is nothing to check it against",
+                    p.target
+                ),
+            );
             continue;
         };
         // `{}` is a placeholder for "no example", not an example.

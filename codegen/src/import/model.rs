@@ -1,5 +1,5 @@
 //! What the importer works on while it reads the description (types by name, fields with
-//! the place they travel), and the spec files it turns into: [`File::to_spec`] builds the
+//! the place they travel), and the spec files it turns into: [`File::into_spec`] builds the
 //! spec's own types (`spec.rs`), which `spec::write` writes. Nothing here knows YAML.
 
 use serde_json::Value;

@@ -155,17 +155,20 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
                 continue;
             };
             let ident = names::snake_ident(&imported.op.id);
-            if let Some(first) = idents.insert(ident.clone(), imported.op.id.clone()) {
+            if let Some(first) = idents.get(&ident) {
                 ctx.schemas.warnings.push(
                     Kind::OperationName,
                     key.loc,
                     &op_path,
                     format!(
-                        "operations `{first}` and `{}` both become the method `{ident}`",
+                        "operations `{first}` and `{}` both become the method `{ident}`: the \
+                         second is left out",
                         imported.op.id
                     ),
                 );
+                continue;
             }
+            idents.insert(ident, imported.op.id.clone());
             if let Some(first) =
                 requests.insert(imported.op.request.clone(), imported.op.id.clone())
             {
@@ -183,11 +186,33 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
             ops.push(imported);
         }
     }
+    primaries_for_lone_variants(&mut ops);
     let error_type = ctx.error_type();
     Operations {
         ops,
         examples: ctx.examples,
         error_type,
+    }
+}
+
+/// A variant (a path with a fragment) whose route and method no imported operation without a
+/// fragment has, because that one was left out, is that operation: its path is the one sent.
+fn primaries_for_lone_variants(ops: &mut [Imported]) {
+    let route = |op: &Operation| {
+        let method = op.method.unwrap_or("POST");
+        (method, crate::paths::route_shape(&op.path))
+    };
+    let mut served: std::collections::HashSet<(&str, String)> = ops
+        .iter()
+        .filter(|i| crate::paths::split_variant(&i.op.path).1.is_none())
+        .map(|i| route(&i.op))
+        .collect();
+    for imported in ops.iter_mut() {
+        if let (wire, Some(_)) = crate::paths::split_variant(&imported.op.path)
+            && served.insert(route(&imported.op))
+        {
+            imported.op.path = wire.to_owned();
+        }
     }
 }
 
@@ -227,8 +252,7 @@ fn shared_schemas(doc: &Node) -> (HashSet<&str>, HashSet<&str>) {
             for &target in &targets {
                 *in_bodies.entry(target).or_default() += 1;
             }
-            let imported = op.str_of("operationId").is_some()
-                && !matches!(key.name.as_str(), "head" | "options" | "trace");
+            let imported = op.str_of("operationId").is_some() && key.name != "trace";
             if imported {
                 for target in targets.into_iter().collect::<BTreeSet<_>>() {
                     *operations.entry(target).or_default() += 1;
@@ -376,7 +400,7 @@ impl<'a> Ctx<'_, 'a> {
                 op_id.to_owned()
             }
         };
-        let area = area_of(path);
+        let area = area_of(crate::paths::split_variant(path).0);
         let mut roots = Vec::new();
 
         let mut params = Vec::new();
@@ -409,7 +433,24 @@ impl<'a> Ctx<'_, 'a> {
                 .filter(|(p, _)| !own.contains(&key(p)))
                 .cloned(),
         );
-        let (request, body) = match self.request_body(node, op_id, at) {
+        let request_body = if matches!(method, "get" | "head") {
+            if let Some(body_loc) = node.key_loc("requestBody") {
+                self.warn(
+                    Kind::Operation,
+                    body_loc,
+                    &format!("{at}.requestBody"),
+                    format!(
+                        "a {} carries no body (its fields travel as parameters): the request \
+                         body is not imported",
+                        method.to_uppercase()
+                    ),
+                );
+            }
+            None
+        } else {
+            self.request_body(node, op_id, at)
+        };
+        let (request, body) = match request_body {
             // A schema that other operations take too, or that is used elsewhere and that the
             // parameters would join, stays as it is: the request is a copy of its fields.
             Some(RequestBody {
