@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{BodyKind, Constraint, Field, Model, Presence, Response, TypeDef, TypeKind};
+use crate::ir::{BodyKind, Field, Model, Presence, Response, TypeDef, TypeKind};
 
 /// One change, with whether code written against the old crate may stop compiling or start
 /// failing at run time.
@@ -262,14 +262,14 @@ impl Changes {
             self.push(false, subject, what);
         }
         for constraint in old.ty.constraints.iter() {
-            match same_kind(new.ty.constraints.iter(), constraint) {
+            match new.ty.constraints.of_kind(constraint.kind()) {
                 None => self.push(
                     false,
                     subject,
                     format!("{} removed (loosened)", constraint.spec_text()),
                 ),
                 Some(now) if now != constraint => {
-                    let tightened = tightens(constraint, now);
+                    let tightened = constraint.tightens(now);
                     let what = format!(
                         "{} became {} ({})",
                         constraint.spec_text(),
@@ -282,7 +282,7 @@ impl Changes {
             }
         }
         for constraint in new.ty.constraints.iter() {
-            if same_kind(old.ty.constraints.iter(), constraint).is_none() {
+            if old.ty.constraints.of_kind(constraint.kind()).is_none() {
                 let what = format!("{} added (tightened)", constraint.spec_text());
                 self.push(true, subject, what);
             }
@@ -296,26 +296,5 @@ fn presence_words(presence: Presence) -> &'static str {
         Presence::RequiredNullable => "required and nullable",
         Presence::Optional => "optional",
         Presence::OptionalNullable => "optional and nullable",
-    }
-}
-
-fn same_kind<'c>(
-    mut list: impl Iterator<Item = &'c Constraint>,
-    constraint: &Constraint,
-) -> Option<&'c Constraint> {
-    list.find(|c| std::mem::discriminant(*c) == std::mem::discriminant(constraint))
-}
-
-/// Whether going from `old` to `new` (of one kind) rejects values the old one accepted.
-fn tightens(old: &Constraint, new: &Constraint) -> bool {
-    match (old, new) {
-        (Constraint::MinLength(a), Constraint::MinLength(b))
-        | (Constraint::MinItems(a), Constraint::MinItems(b)) => b > a,
-        (Constraint::MaxLength(a), Constraint::MaxLength(b))
-        | (Constraint::MaxItems(a), Constraint::MaxItems(b)) => b < a,
-        (Constraint::Minimum(a), Constraint::Minimum(b)) => b > a,
-        (Constraint::Maximum(a), Constraint::Maximum(b)) => b < a,
-        // Another pattern or format may reject what the old one accepted.
-        _ => true,
     }
 }

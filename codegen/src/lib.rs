@@ -7,6 +7,7 @@
 mod answers;
 pub mod changes;
 pub mod check;
+pub mod constraint;
 pub mod diag;
 mod emit;
 pub mod import;

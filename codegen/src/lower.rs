@@ -7,7 +7,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Cursor, Diagnostics};
 use crate::index::TypeIndex;
-use crate::ir::{self, BodyKind, Check, Constraints, Format, RuleKind, Ty, TyKind};
+use crate::ir::{self, BodyKind, Check, Constraints, RuleKind, Ty, TyKind};
 use crate::names;
 use crate::spec;
 
@@ -210,7 +210,7 @@ fn apply(
 /// The refinement's constraints that the field does not have yet (one it has is the same, or
 /// `check::refine` reported the contradiction), also on array items.
 fn add_constraints(ty: &mut Ty, refinement: &spec::Field) {
-    for constraint in constraints(&refinement.constraint_keys()).iter() {
+    for constraint in Constraints::from_keys(&refinement.constraint_keys()).iter() {
         let kind = std::mem::discriminant(constraint);
         if !ty
             .constraints
@@ -684,7 +684,7 @@ impl Lowerer<'_> {
                 }
             },
         };
-        let constraints = constraints(&field.constraint_keys());
+        let constraints = Constraints::from_keys(&field.constraint_keys());
         // A width that does not suit the type is reported by `check`; a string's format is a
         // constraint instead.
         let number_format = field
@@ -738,31 +738,6 @@ fn enum_values(values: &[Spanned<spec::EnumValue>]) -> Vec<ir::EnumValue> {
         .collect()
 }
 
-/// The constraints as the model holds them, in the keys' order: an unknown format or a
-/// pattern that does not compile (both reported by `check`) is left out.
-pub(crate) fn constraints(keys: &spec::ConstraintKeys<'_>) -> Constraints {
-    use ir::Constraint as C;
-    let flag = |set: bool, c: C| set.then_some(c);
-    let list = [
-        keys.min_length.map(C::MinLength),
-        keys.max_length.map(C::MaxLength),
-        flag(keys.non_blank, C::NonBlank),
-        flag(keys.has_letter, C::HasLetter),
-        keys.pattern
-            .filter(|p| regex_lite::Regex::new(&p.value).is_ok())
-            .map(|p| C::Pattern(p.value.clone())),
-        keys.format
-            .and_then(|f| Format::parse(&f.value))
-            .map(C::Format),
-        keys.minimum.filter(|b| b.is_finite()).map(C::Minimum),
-        keys.maximum.filter(|b| b.is_finite()).map(C::Maximum),
-        keys.min_items.map(C::MinItems),
-        keys.max_items.map(C::MaxItems),
-        flag(keys.unique_items, C::UniqueItems),
-    ];
-    Constraints::new(list.into_iter().flatten().collect())
-}
-
 fn rule_of(at: &Cursor<'_>, rule: &Spanned<spec::Rule>) -> Option<ir::Rule> {
     let spec::Rule {
         docs: rule_docs,
@@ -775,7 +750,7 @@ fn rule_of(at: &Cursor<'_>, rule: &Spanned<spec::Rule>) -> Option<ir::Rule> {
             RuleKind::OneOfRequired(fields.iter().map(|f| f.value.clone()).collect())
         }
         (None, Some(require)) => {
-            let constraints = constraints(&require.constraint_keys());
+            let constraints = Constraints::from_keys(&require.constraint_keys());
             let check = match (&require.equals, constraints.is_empty()) {
                 (Some(value), true) => Check::Equals(value.clone()),
                 (None, false) => Check::Constraints(constraints),

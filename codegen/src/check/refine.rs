@@ -234,8 +234,8 @@ impl Refinements<'_> {
 
     /// A constraint the definition gives may be repeated, not changed.
     fn same_constraints(&mut self, at: &Cursor<'_>, field: &spec::Field, base: &spec::Field) {
-        let given = crate::lower::constraints(&field.constraint_keys());
-        let defined = crate::lower::constraints(&base.constraint_keys());
+        let given = crate::ir::Constraints::from_keys(&field.constraint_keys());
+        let defined = crate::ir::Constraints::from_keys(&base.constraint_keys());
         for constraint in given.iter() {
             let same_kind = defined
                 .iter()

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_saphyr::Spanned;
 
+use crate::constraint::Kind;
 use crate::diag::{Cursor, Diagnostic, Diagnostics, Place};
 use crate::index::TypeIndex;
-use crate::ir::{Format, HttpMethod, NumberFormat, SERVER_SITUATIONS, SummaryPart};
+use crate::ir::{Applies, Format, HttpMethod, NumberFormat, SERVER_SITUATIONS, SummaryPart};
 use crate::names;
 use crate::spec;
 
@@ -1024,23 +1025,16 @@ impl<'a> Checker<'a> {
         let is_number = kind.is("integer") || kind.is("number");
         let is_array = matches!(kind, SpecKind::Array(..));
         let is_map = matches!(kind, SpecKind::Map(..));
-        let applies = [
-            // Which format goes with which type is `format`'s to say.
-            ("format", c.format.is_some(), is_string || is_number),
-            ("min_length", c.min_length.is_some(), is_string),
-            ("max_length", c.max_length.is_some(), is_string),
-            ("pattern", c.pattern.is_some(), is_string),
-            ("non_blank", c.non_blank, is_string),
-            ("has_letter", c.has_letter, is_string),
-            ("minimum", c.minimum.is_some(), is_number),
-            ("maximum", c.maximum.is_some(), is_number),
-            ("min_items", c.min_items.is_some(), is_array),
-            ("max_items", c.max_items.is_some(), is_array),
-            ("unique_items", c.unique_items, is_array),
-        ];
-        for (key, set, ok) in applies {
-            if set && !ok {
-                let hint = if is_array && !key.contains("items") {
+        for constraint in Kind::ALL.into_iter().filter(|k| k.given(c)) {
+            let ok = match constraint.applies_to() {
+                // Which format goes with which type is `format`'s to say.
+                Applies::String => is_string || (constraint == Kind::Format && is_number),
+                Applies::Number => is_number,
+                Applies::Array => is_array,
+            };
+            if !ok {
+                let key = constraint.key();
+                let hint = if is_array && constraint.applies_to() != Applies::Array {
                     "string constraints of array elements go under `items:`"
                 } else if is_map {
                     "constraints of the map's values go under `values:`"

@@ -8,8 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{layout, presence, validate};
 use crate::ir::{
-    Constraint, Constraints, Enum, Field, Location, Model, Module, Object, OneOf, Presence, Ty,
-    TyKind, TypeDef, TypeId, TypeKind, tried_order,
+    Enum, Field, Location, Model, Module, Object, OneOf, Presence, Ty, TyKind, TypeDef, TypeId,
+    TypeKind, tried_order,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -412,61 +412,15 @@ fn number_formats(ty: &Ty) -> Option<String> {
 }
 
 fn constraint_facts(ty: &Ty) -> Vec<String> {
-    let mut facts = describe(&ty.constraints);
+    let mut facts = ty.constraints.phrases();
     if let Some((inner, noun)) = element(ty) {
         facts.extend(
-            describe(&inner.constraints)
+            inner
+                .constraints
+                .phrases()
                 .into_iter()
                 .map(|f| format!("each {noun}: {f}")),
         );
     }
     facts
-}
-
-fn describe(c: &Constraints) -> Vec<String> {
-    let (min_length, max_length) = c.iter().fold((None, None), |(min, max), c| match c {
-        Constraint::MinLength(n) => (Some(*n), max),
-        Constraint::MaxLength(n) => (min, Some(*n)),
-        _ => (min, max),
-    });
-    let items = c.items().unwrap_or_default();
-    c.iter()
-        .filter_map(|constraint| match constraint {
-            // A pair reads as one range, said where its minimum is.
-            Constraint::MinLength(_) => range(min_length, max_length, "character"),
-            Constraint::MaxLength(_) if min_length.is_none() => {
-                range(None, max_length, "character")
-            }
-            Constraint::MaxLength(_) => None,
-            Constraint::NonBlank => Some("at least one non-whitespace character".into()),
-            Constraint::HasLetter => Some("at least one letter".into()),
-            Constraint::Pattern(pattern) => Some(format!("matches `{pattern}`")),
-            Constraint::Format(format) => Some(format.description().into()),
-            Constraint::Minimum(min) => Some(format!("at least {min}")),
-            Constraint::Maximum(max) => Some(format!("at most {max}")),
-            Constraint::MinItems(_) => range(items.min, items.max, "item"),
-            Constraint::MaxItems(_) if items.min.is_none() => range(None, items.max, "item"),
-            Constraint::MaxItems(_) => None,
-            Constraint::UniqueItems => Some("items are unique".into()),
-        })
-        .collect()
-}
-
-/// `exactly 2 items`, `1 to 5 characters`, `at least 1 item`, `at most 3 characters`.
-fn range(min: Option<u64>, max: Option<u64>, noun: &str) -> Option<String> {
-    Some(match (min, max) {
-        (Some(min), Some(max)) if min == max => format!("exactly {min} {}", plural(min, noun)),
-        (Some(min), Some(max)) => format!("{min} to {max} {noun}s"),
-        (Some(min), None) => format!("at least {min} {}", plural(min, noun)),
-        (None, Some(max)) => format!("at most {max} {}", plural(max, noun)),
-        (None, None) => return None,
-    })
-}
-
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        noun.to_owned()
-    } else {
-        format!("{noun}s")
-    }
 }

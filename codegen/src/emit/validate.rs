@@ -15,9 +15,10 @@ use quote::quote;
 
 use super::layout::{self, METHOD_BODY};
 use super::{braced, ident, presence};
+use crate::constraint::StringRule;
 use crate::ir::{
-    Check, Constraint, Constraints, Field, Format, Location, Model, Object, Rule, RuleKind, Ty,
-    TyKind, TypeDef, TypeId,
+    Check, Constraints, Field, Format, Location, Model, Object, Rule, RuleKind, Ty, TyKind,
+    TypeDef, TypeId,
 };
 use crate::splice;
 
@@ -122,22 +123,15 @@ impl Statics {
             n += 1;
             name = format!("{base}_{n}");
         }
-        let links = c.iter().filter_map(|constraint| match constraint {
-            Constraint::MinLength(min) => {
-                Some(format!("min_length({})", Literal::u64_unsuffixed(*min)))
-            }
-            Constraint::MaxLength(max) => {
-                Some(format!("max_length({})", Literal::u64_unsuffixed(*max)))
-            }
-            Constraint::NonBlank => Some("non_blank()".to_owned()),
-            Constraint::HasLetter => Some("has_letter()".to_owned()),
-            Constraint::Pattern(pattern) => Some(format!("pattern({})", layout::string(pattern))),
-            Constraint::Format(format) => Some(format!("format({})", format_path(*format))),
-            Constraint::Minimum(_)
-            | Constraint::Maximum(_)
-            | Constraint::MinItems(_)
-            | Constraint::MaxItems(_)
-            | Constraint::UniqueItems => None,
+        let links = c.iter().filter_map(|constraint| {
+            Some(match constraint.string_rule()? {
+                StringRule::Count(method, n) => {
+                    format!("{method}({})", Literal::u64_unsuffixed(n))
+                }
+                StringRule::Flag(method) => format!("{method}()"),
+                StringRule::Pattern(pattern) => format!("pattern({})", layout::string(pattern)),
+                StringRule::Format(format) => format!("format({})", format_path(format)),
+            })
         });
         let links: Vec<String> = links.collect();
         let head = format!("static {name}: StringRules = StringRules::new()");
