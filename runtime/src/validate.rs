@@ -251,7 +251,8 @@ impl<'a> Path<'a> {
             None => false,
         };
         match self.segment {
-            Segment::Root => Ok(written),
+            // A whole body's field (`in: whole_body`) is the value itself, wherever it sits.
+            Segment::Root | Segment::Field("") => Ok(written),
             Segment::Field(name) => {
                 if written {
                     f.write_char('.')?;
@@ -734,6 +735,13 @@ mod tests {
         assert_eq!(rendered(root.index(3)), "[3]");
         let nested = root.index(1);
         assert_eq!(rendered(nested.index(4)), "[1][4]");
+        // A whole body's field is its value: at the root, or as a field's `one_of` member.
+        let whole = root.field("");
+        assert_eq!(rendered(whole.index(2)), "[2]");
+        let retention = root.field("retention");
+        let member = retention.field("");
+        assert_eq!(rendered(member), "retention");
+        assert_eq!(rendered(member.index(0)), "retention[0]");
     }
 
     fn check(rules: &StringRules, value: &str) -> Vec<(&'static str, String)> {

@@ -273,6 +273,55 @@ pub fn inline_code(value: &serde_json::Value) -> String {
     }
 }
 
+/// A member of a `oneOf`/`anyOf`.
+#[derive(Clone, Copy)]
+enum Member<'a> {
+    /// A `$ref` to an object schema.
+    Schema(usize),
+    /// Any other schema that says what its value is.
+    Inline(&'a Node),
+}
+
+/// Whether a `oneOf`/`anyOf` member says what its value is (rather than only constraining the
+/// others, `{required: [a]}`).
+fn is_member_schema(member: &Node) -> bool {
+    [
+        "$ref",
+        "type",
+        "properties",
+        "enum",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ]
+    .iter()
+    .any(|key| member.get(key).is_some())
+}
+
+/// What a member that is not a `$ref` to an object schema is, to name its type after: an
+/// object (with properties, or without a map's `additionalProperties`), the schema a `$ref`
+/// names, or the value's type.
+fn member_kind(member: &Node) -> &str {
+    let is_map = member.get("additionalProperties").is_some();
+    if member.get("properties").is_some() || (member.str_of("type") == Some("object") && !is_map) {
+        return "object";
+    }
+    if let Some(target) = member.str_of("$ref") {
+        return target.rsplit('/').next().unwrap_or("ref");
+    }
+    match member.str_of("type") {
+        _ if member.get("enum").is_some() => "value",
+        Some("object") => "map",
+        Some("string") => "string",
+        Some("integer") => "integer",
+        Some("number") => "number",
+        Some("boolean") => "boolean",
+        Some("array") => "list",
+        _ => "member",
+    }
+}
+
 pub fn pascal(text: &str) -> String {
     text.to_upper_camel_case()
 }
@@ -433,33 +482,110 @@ impl<'a> Schemas<'a> {
         this
     }
 
-    /// The schemas a `oneOf`/`anyOf` schema's members name, when each ends at an object
-    /// schema.
-    fn one_of_members(&self, i: usize) -> Option<Vec<usize>> {
+    /// The members of a `oneOf`/`anyOf` schema, when each is a type of its own.
+    fn one_of_members(&self, i: usize) -> Option<Vec<Member<'a>>> {
         self.members_of(self.list[i].node)
     }
 
-    /// The schemas the members of a `oneOf`/`anyOf` node name, when each is a `$ref` that ends
-    /// at an object schema (and there is at least one).
-    fn members_of(&self, node: &Node) -> Option<Vec<usize>> {
+    /// The members of a `oneOf`/`anyOf` node, when there is one and each is a type of its own:
+    /// a `$ref` to an object schema is that schema's type; any other schema (a scalar, an
+    /// array, an inline object, a reference to an enum) becomes a type of the `one_of`'s. A
+    /// member that only constrains the others (`{required: [a]}`, beside `properties`) makes
+    /// the node no `one_of`: it is imported as its other keywords say.
+    fn members_of(&self, node: &'a Node) -> Option<Vec<Member<'a>>> {
         let members = node.get("oneOf").or_else(|| node.get("anyOf"))?;
         if members.items().is_empty() {
             return None;
         }
-        members
+        let members: Vec<Member<'a>> = members
             .items()
             .iter()
-            .map(|m| {
-                let key = m
-                    .str_of("$ref")?
-                    .strip_prefix("#/components/schemas/")?
-                    .replace("~1", "/")
-                    .replace("~0", "~");
-                let &t = self.by_key.get(key.as_str())?;
-                let t = self.follow(t)?;
-                (self.list[t].class == Class::Object).then_some(t)
+            .map(|m| match self.object_ref(m) {
+                Some(t) => Some(Member::Schema(t)),
+                None => is_member_schema(m).then_some(Member::Inline(m)),
             })
-            .collect()
+            .collect::<Option<_>>()?;
+        let inline = members.iter().any(|m| matches!(m, Member::Inline(_)));
+        let constrains_an_object = node.get("properties").is_some() || node.get("allOf").is_some();
+        (!(inline && constrains_an_object)).then_some(members)
+    }
+
+    /// The object schema a `$ref` member ends at, if it is one.
+    fn object_ref(&self, member: &Node) -> Option<usize> {
+        let key = member
+            .str_of("$ref")?
+            .strip_prefix("#/components/schemas/")?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let &t = self.by_key.get(key.as_str())?;
+        let t = self.follow(t)?;
+        (self.list[t].class == Class::Object).then_some(t)
+    }
+
+    /// The type of a member that is not a `$ref` to an object schema, named after the
+    /// `one_of` and what it is (`RetentionLengthString`): an inline object is an object type;
+    /// anything else a type whose `body` is all of the value (`in: whole_body`), which decodes
+    /// from the bare value.
+    fn member_type(&mut self, one_of: &str, node: &'a Node, path: &str) -> String {
+        if let Some(name) = self.synth.get(&(node as *const Node)) {
+            return name.clone();
+        }
+        let what = member_kind(node);
+        let name = self.inline_name(Site {
+            owner: one_of,
+            prop: what,
+            suffix: "",
+            path,
+        });
+        self.synth.insert(node as *const Node, name.clone());
+        let def = if what == "object" {
+            let mut def = self.object_type(&name, node, path);
+            def.docs = def
+                .docs
+                .or_else(|| Some(format!("A member of `{one_of}`.")));
+            def
+        } else {
+            let site = Site {
+                owner: &name,
+                prop: "body",
+                suffix: "",
+                path,
+            };
+            let resolved = self.field_ty(node, site);
+            let resolved = self.settle(resolved, node, path);
+            let field = Field {
+                wire: "body".to_owned(),
+                required: true,
+                nullable: resolved.nullable,
+                deprecated: resolved.deprecated,
+                docs: resolved.field_docs(),
+                ty: resolved.ty,
+                place: Place::WholeBody,
+            };
+            TypeDef {
+                name: name.clone(),
+                docs: Some(format!(
+                    "A member of `{one_of}` that is not an object: `body` is all of it."
+                )),
+                deprecated: false,
+                body: Body::Fields(vec![field]),
+                examples: Vec::new(),
+                webhook: None,
+            }
+        };
+        self.push(def, node.loc, None);
+        name
+    }
+
+    /// Whether a built type is all of its value (`in: whole_body`), as a `one_of`'s member
+    /// that is not an object is.
+    fn is_whole(&self, name: &str) -> bool {
+        self.type_index
+            .get(name)
+            .and_then(|&i| self.types.get(i))
+            .is_some_and(|t| {
+                matches!(&t.def.body, Body::Fields(f) if f.iter().any(|f| f.place == Place::WholeBody))
+            })
     }
 
     /// A `oneOf`/`anyOf` of object schemas as a type with `one_of`. The discriminator is the
@@ -470,7 +596,7 @@ impl<'a> Schemas<'a> {
         name: &str,
         node: &'a Node,
         path: &str,
-        member_schemas: Vec<usize>,
+        member_schemas: Vec<Member<'a>>,
     ) -> TypeDef {
         for (key, _) in node.entries() {
             let k = key.name.as_str();
@@ -494,9 +620,19 @@ impl<'a> Schemas<'a> {
                 );
             }
         }
+        let key = if node.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         let mut members = Vec::new();
-        for t in member_schemas {
-            let member = self.schema_type(t);
+        for (i, m) in member_schemas.into_iter().enumerate() {
+            let member = match m {
+                Member::Schema(t) => self.schema_type(t),
+                Member::Inline(n) => {
+                    self.member_type(name, n, &format!("{}[{i}]", path_key(path, key)))
+                }
+            };
             if !members.contains(&member) {
                 members.push(member);
             }
@@ -562,6 +698,10 @@ impl<'a> Schemas<'a> {
 
     /// A property every member requires with a value of its own (`kind: {enum: [circle]}`).
     fn inferred_discriminator(&self, members: &[String]) -> Option<model::Discriminator> {
+        // A member that is not an object has no property to tell it by.
+        if members.iter().any(|m| self.is_whole(m)) {
+            return None;
+        }
         let first = self.member_properties(members.first()?);
         'property: for candidate in &first {
             let mut mapping = Vec::new();
@@ -634,13 +774,13 @@ impl<'a> Schemas<'a> {
         if is_string_enum(node) {
             return Class::Enum;
         }
-        // Members that are not all references to object schemas (inline schemas, strings) stay
-        // a warning: demoted once every schema is classified.
+        // Members that are not each a type of their own stay a warning: demoted once every
+        // schema is classified.
         if node.get("properties").is_none()
             && node.get("allOf").is_none()
             && let Some(members) = node.get("oneOf").or_else(|| node.get("anyOf"))
             && !members.items().is_empty()
-            && members.items().iter().all(|m| m.get("$ref").is_some())
+            && members.items().iter().all(is_member_schema)
         {
             return Class::OneOf;
         }
@@ -1506,7 +1646,12 @@ impl<'a> Schemas<'a> {
         name
     }
 
-    fn inline_one_of(&mut self, node: &'a Node, site: Site<'_>, members: Vec<usize>) -> String {
+    fn inline_one_of(
+        &mut self,
+        node: &'a Node,
+        site: Site<'_>,
+        members: Vec<Member<'a>>,
+    ) -> String {
         let (name, new) = self.synth_name(node, site);
         if !new {
             return name;
