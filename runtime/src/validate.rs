@@ -251,8 +251,7 @@ impl<'a> Path<'a> {
             None => false,
         };
         match self.segment {
-            // A whole body's field (`in: whole_body`) is the value itself, wherever it sits.
-            Segment::Root | Segment::Field("") => Ok(written),
+            Segment::Root => Ok(written),
             Segment::Field(name) => {
                 if written {
                     f.write_char('.')?;
@@ -502,6 +501,13 @@ pub struct Fields<'a, 'o> {
     out: &'o mut Vec<Violation>,
 }
 
+/// The path of the field `name` of the object at `at`; a whole body's field (`in:
+/// whole_body`, the empty name) is the value itself, so it adds nothing (`retention`, not
+/// `retention.`, for a `one_of` field's member that is a bare string).
+fn field_path<'s>(at: &'s Path<'_>, name: &'s str) -> Path<'s> {
+    if name.is_empty() { *at } else { at.field(name) }
+}
+
 impl<'a, 'o> Fields<'a, 'o> {
     /// The fields of the object at `at`, recording violations in `out`.
     pub fn new(at: Path<'a>, out: &'o mut Vec<Violation>) -> Self {
@@ -515,12 +521,12 @@ impl<'a, 'o> Fields<'a, 'o> {
 
     /// A string field's rules; see [`string`].
     pub fn string(&mut self, name: &str, value: &impl Present<Value = str>, rules: &StringRules) {
-        string(self.out, self.at.field(name), value, rules);
+        string(self.out, field_path(&self.at, name), value, rules);
     }
 
     /// A string field whose only rule is its format; see [`format()`].
     pub fn format(&mut self, name: &str, value: &impl Present<Value = str>, format: Format) {
-        self::format(self.out, self.at.field(name), value, format);
+        self::format(self.out, field_path(&self.at, name), value, format);
     }
 
     /// The rules of every item of an array of strings; see [`each_string`].
@@ -530,7 +536,7 @@ impl<'a, 'o> Fields<'a, 'o> {
         values: &impl Present<Value = [String]>,
         rules: &StringRules,
     ) {
-        each_string(self.out, self.at.field(name), values, rules);
+        each_string(self.out, field_path(&self.at, name), values, rules);
     }
 
     /// A number field's bounds; see [`number`].
@@ -541,7 +547,13 @@ impl<'a, 'o> Fields<'a, 'o> {
         minimum: Option<f64>,
         maximum: Option<f64>,
     ) {
-        number(self.out, self.at.field(name), value, minimum, maximum);
+        number(
+            self.out,
+            field_path(&self.at, name),
+            value,
+            minimum,
+            maximum,
+        );
     }
 
     /// An array field's length and uniqueness; see [`items`].
@@ -555,7 +567,7 @@ impl<'a, 'o> Fields<'a, 'o> {
     ) {
         items(
             self.out,
-            self.at.field(name),
+            field_path(&self.at, name),
             values,
             min_items,
             max_items,
@@ -565,7 +577,7 @@ impl<'a, 'o> Fields<'a, 'o> {
 
     /// A field whose type has rules of its own (an object, an enum, or an array of them).
     pub fn nested(&mut self, name: &str, value: &impl Validate) {
-        nested(self.out, self.at.field(name), value);
+        nested(self.out, field_path(&self.at, name), value);
     }
 
     /// A cross-field rule: at least one of the listed fields has a value. `message` names
@@ -735,13 +747,6 @@ mod tests {
         assert_eq!(rendered(root.index(3)), "[3]");
         let nested = root.index(1);
         assert_eq!(rendered(nested.index(4)), "[1][4]");
-        // A whole body's field is its value: at the root, or as a field's `one_of` member.
-        let whole = root.field("");
-        assert_eq!(rendered(whole.index(2)), "[2]");
-        let retention = root.field("retention");
-        let member = retention.field("");
-        assert_eq!(rendered(member), "retention");
-        assert_eq!(rendered(member.index(0)), "retention[0]");
     }
 
     fn check(rules: &StringRules, value: &str) -> Vec<(&'static str, String)> {

@@ -376,8 +376,11 @@ fn field_docs(field: &Field) -> String {
         paragraphs.push(super::DEPRECATED.into());
     }
     if field.location == Location::WholeBody {
-        paragraphs
-            .push("Sent as the whole JSON body; the request's other fields are parameters.".into());
+        paragraphs.push(
+            "All of the JSON value (`in: whole_body`), not one of an object's properties: a \
+             request sends it as its body, any other field as a parameter."
+                .into(),
+        );
     }
     paragraphs.extend(number_formats(&field.ty));
     let facts = constraint_facts(&field.ty);

@@ -282,43 +282,27 @@ enum Member<'a> {
     Inline(&'a Node),
 }
 
-/// Whether a `oneOf`/`anyOf` member says what its value is (rather than only constraining the
-/// others, `{required: [a]}`).
-fn is_member_schema(member: &Node) -> bool {
-    [
-        "$ref",
-        "type",
-        "properties",
-        "enum",
-        "items",
-        "allOf",
-        "oneOf",
-        "anyOf",
-    ]
-    .iter()
-    .any(|key| member.get(key).is_some())
-}
-
-/// What a member that is not a `$ref` to an object schema is, to name its type after: an
-/// object (with properties, or without a map's `additionalProperties`), the schema a `$ref`
-/// names, or the value's type.
-fn member_kind(member: &Node) -> &str {
-    let is_map = member.get("additionalProperties").is_some();
-    if member.get("properties").is_some() || (member.str_of("type") == Some("object") && !is_map) {
-        return "object";
+/// What a `oneOf`/`anyOf` member that is not a `$ref` is, when the import makes it a type of
+/// the `one_of`'s: an inline object (with `properties`), a string, an integer, a number, a
+/// boolean or an array. Anything else (an enum, a nested `oneOf` or `allOf`, a file, a member
+/// that only constrains the others, `{required: [a]}`) is not, and neither is a `$ref` to
+/// anything but an object schema: the `oneOf` stays a warning.
+fn inline_member_kind(member: &Node) -> Option<&'static str> {
+    let nested = ["$ref", "enum", "oneOf", "anyOf", "allOf", "not"];
+    if nested.iter().any(|key| member.get(key).is_some()) {
+        return None;
     }
-    if let Some(target) = member.str_of("$ref") {
-        return target.rsplit('/').next().unwrap_or("ref");
+    if member.get("properties").is_some() {
+        return matches!(member.str_of("type"), None | Some("object")).then_some("object");
     }
-    match member.str_of("type") {
-        _ if member.get("enum").is_some() => "value",
-        Some("object") => "map",
-        Some("string") => "string",
-        Some("integer") => "integer",
-        Some("number") => "number",
-        Some("boolean") => "boolean",
-        Some("array") => "list",
-        _ => "member",
+    match member.str_of("type")? {
+        "string" if member.str_of("format") == Some("binary") => None,
+        "string" => Some("string"),
+        "integer" => Some("integer"),
+        "number" => Some("number"),
+        "boolean" => Some("boolean"),
+        "array" if member.get("items").is_some() => Some("list"),
+        _ => None,
     }
 }
 
@@ -502,7 +486,7 @@ impl<'a> Schemas<'a> {
             .iter()
             .map(|m| match self.object_ref(m) {
                 Some(t) => Some(Member::Schema(t)),
-                None => is_member_schema(m).then_some(Member::Inline(m)),
+                None => inline_member_kind(m).map(|_| Member::Inline(m)),
             })
             .collect::<Option<_>>()?;
         let inline = members.iter().any(|m| matches!(m, Member::Inline(_)));
@@ -525,19 +509,15 @@ impl<'a> Schemas<'a> {
     /// The type of a member that is not a `$ref` to an object schema, named after the
     /// `one_of` and what it is (`RetentionLengthString`): an inline object is an object type;
     /// anything else a type whose `body` is all of the value (`in: whole_body`), which decodes
-    /// from the bare value.
+    /// from the bare value. (Built once: its `one_of` is.)
     fn member_type(&mut self, one_of: &str, node: &'a Node, path: &str) -> String {
-        if let Some(name) = self.synth.get(&(node as *const Node)) {
-            return name.clone();
-        }
-        let what = member_kind(node);
+        let what = inline_member_kind(node).unwrap_or("member");
         let name = self.inline_name(Site {
             owner: one_of,
             prop: what,
             suffix: "",
             path,
         });
-        self.synth.insert(node as *const Node, name.clone());
         let def = if what == "object" {
             let mut def = self.object_type(&name, node, path);
             def.docs = def
@@ -626,17 +606,26 @@ impl<'a> Schemas<'a> {
             "anyOf"
         };
         let mut members = Vec::new();
+        let mut numbers = Vec::new();
         for (i, m) in member_schemas.into_iter().enumerate() {
             let member = match m {
                 Member::Schema(t) => self.schema_type(t),
                 Member::Inline(n) => {
-                    self.member_type(name, n, &format!("{}[{i}]", path_key(path, key)))
+                    let member =
+                        self.member_type(name, n, &format!("{}[{i}]", path_key(path, key)));
+                    if inline_member_kind(n) == Some("number") {
+                        numbers.push(member);
+                        continue;
+                    }
+                    member
                 }
             };
             if !members.contains(&member) {
                 members.push(member);
             }
         }
+        // A number member takes integers too: tried after an integer member, which then does.
+        members.extend(numbers);
         let discriminator = if let Some(d) = node.get("discriminator") {
             let d_path = path_key(path, "discriminator");
             let property = d.str_of("propertyName").unwrap_or_default().to_owned();
@@ -780,7 +769,10 @@ impl<'a> Schemas<'a> {
             && node.get("allOf").is_none()
             && let Some(members) = node.get("oneOf").or_else(|| node.get("anyOf"))
             && !members.items().is_empty()
-            && members.items().iter().all(is_member_schema)
+            && members
+                .items()
+                .iter()
+                .all(|m| m.get("$ref").is_some() || inline_member_kind(m).is_some())
         {
             return Class::OneOf;
         }
