@@ -864,17 +864,7 @@ impl<'a> Ctx<'_, 'a> {
             suffix: "",
             path: at,
         };
-        let resolved = self.schemas.field_ty(schema, site);
-        let resolved = self.schemas.settle(resolved, schema, at);
-        let field = Field {
-            wire: "body".to_owned(),
-            required: true,
-            nullable: resolved.nullable,
-            deprecated: resolved.deprecated,
-            docs: resolved.field_docs(),
-            ty: resolved.ty,
-            place: Place::WholeBody,
-        };
+        let field = self.schemas.whole_body_field(schema, site);
         let def = TypeDef {
             name: name.clone(),
             docs: Some(match suffix {

@@ -531,17 +531,7 @@ impl<'a> Schemas<'a> {
                 suffix: "",
                 path,
             };
-            let resolved = self.field_ty(node, site);
-            let resolved = self.settle(resolved, node, path);
-            let field = Field {
-                wire: "body".to_owned(),
-                required: true,
-                nullable: resolved.nullable,
-                deprecated: resolved.deprecated,
-                docs: resolved.field_docs(),
-                ty: resolved.ty,
-                place: Place::WholeBody,
-            };
+            let field = self.whole_body_field(node, site);
             TypeDef {
                 name: name.clone(),
                 docs: Some(format!(
@@ -555,6 +545,22 @@ impl<'a> Schemas<'a> {
         };
         self.push(def, node.loc, None);
         name
+    }
+
+    /// The field `body` that is all of a value of schema `node` (`in: whole_body`): a body
+    /// that is not an object, a `one_of`'s member that is not one.
+    pub fn whole_body_field(&mut self, node: &'a Node, site: Site<'_>) -> Field {
+        let resolved = self.field_ty(node, site);
+        let resolved = self.settle(resolved, node, site.path);
+        Field {
+            wire: "body".to_owned(),
+            required: true,
+            nullable: resolved.nullable,
+            deprecated: resolved.deprecated,
+            docs: resolved.field_docs(),
+            ty: resolved.ty,
+            place: Place::WholeBody,
+        }
     }
 
     /// Whether a built type is all of its value (`in: whole_body`), as a `one_of`'s member
