@@ -4,9 +4,10 @@
 //! generated rule ([`Constraint::string_rule`], [`Constraints::bounds`],
 //! [`Constraints::items`]), the runtime check the example check runs
 //! ([`Constraints::string_rules`]) and whether a change of it tightens
-//! ([`Constraint::tightens`]). Adding a kind is a row here (each `match` below is exhaustive, so
-//! the compiler names every place), its key in `spec::Field` and `spec::ConstraintKeys`, and
-//! its check in the runtime.
+//! ([`Constraint::tightens`]). Adding a kind is a row here (the compiler names the exhaustive
+//! `match`es; `from_keys`, `tightens` and the views are said beside them), its key in
+//! `spec::Field` and `spec::ConstraintKeys`, its check in the runtime, and for a number or
+//! array kind the readers of its view (`emit::validate`, `check::examples`, `answers`).
 
 use specgen_runtime::Format;
 use specgen_runtime::validate::StringRules;
