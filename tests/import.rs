@@ -154,6 +154,15 @@ fn writing_is_idempotent_and_touches_only_imported_files() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Asserts that a warning of the import contains `needle`.
+fn assert_warned(import: &Import, needle: &str) {
+    let lines = import.warning_lines();
+    assert!(
+        lines.iter().any(|l| l.contains(needle)),
+        "no warning contains {needle:?}: {lines:#?}"
+    );
+}
+
 /// The imported files as the generator reads them from a spec folder.
 fn spec_sources(import: &Import) -> Vec<codegen::load::Source> {
     import
@@ -277,13 +286,7 @@ fn real_file_warnings_are_the_known_ones() {
     .collect();
     assert_eq!(counts, expected);
 
-    let lines = import.warning_lines();
-    let has = |needle: &str| {
-        assert!(
-            lines.iter().any(|l| l.contains(needle)),
-            "no warning contains {needle:?}"
-        )
-    };
+    let has = |needle: &str| assert_warned(import, needle);
     // The misindented `examples: {}` of /transfer/originator/get.
     has(&format!(
         "{REAL}:16760:11: paths./transfer/originator/get.post.requestBody.content.examples:"
@@ -328,7 +331,7 @@ fn real_file_warnings_are_the_known_ones() {
         ));
         has(&format!("imported as `{name}`"));
     }
-    for line in &lines {
+    for line in &import.warning_lines() {
         assert!(line.starts_with(&format!("warning: {REAL}:")), "{line}");
     }
 }
@@ -397,12 +400,9 @@ components:
     Pet: {oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]}
 "##;
     let import = import::import("pets.yaml", text).unwrap();
-    let lines = import.warning_lines();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("examples.neither.value: an example of `Pet` left out")),
-        "{lines:#?}"
+    assert_warned(
+        &import,
+        "examples.neither.value: an example of `Pet` left out",
     );
     let sources = spec_sources(&import);
     let model = codegen::model(&sources).unwrap_or_else(|d| panic!("{d}"));
@@ -449,12 +449,9 @@ paths:
         .text;
     assert!(files.contains("path: /files/{id}\n"), "{files}");
     assert!(files.contains("path: /files/{id}#size\n"), "{files}");
-    let lines = import.warning_lines();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("a GET carries no body (its fields travel as parameters)")),
-        "{lines:#?}"
+    assert_warned(
+        &import,
+        "a GET carries no body (its fields travel as parameters)",
     );
     let model = codegen::model(&spec_sources(&import)).unwrap_or_else(|d| panic!("{d}"));
     let variants: Vec<(&str, Option<&str>)> = model
