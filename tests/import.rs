@@ -464,3 +464,84 @@ paths:
         [("get_file_name", None), ("get_file_size", Some("size"))]
     );
 }
+
+/// Success answers with other bodies than the first's are the operation's `answers`, a 204's
+/// always without a body; a range of statuses (`2XX`) cannot be one, and an operation whose
+/// enum of answers would have a schema's name keeps its first answer only: both with a warning,
+/// and what the import writes regenerates.
+#[test]
+fn other_success_answers_are_imported_with_their_status() {
+    let text = r##"
+openapi: 3.0.0
+info: {title: Files, version: "1"}
+paths:
+  /files/{id}:
+    get:
+      operationId: getFile
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: The file.
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+        "202":
+          description: Not ready yet.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pending"}}}
+        "204":
+          description: No file, whatever the content says.
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+        "2XX":
+          description: Anything else.
+          content: {application/pdf: {schema: {type: string, format: binary}}}
+  /files/{id}/content:
+    get:
+      operationId: getFileContent
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: The bytes.
+          content: {application/octet-stream: {schema: {type: string, format: binary}}}
+        "202":
+          description: Not ready yet.
+components:
+  schemas:
+    File: {type: object, properties: {id: {type: string}}}
+    Pending: {type: object, properties: {retry_after: {type: integer}}}
+    GetFileContentAnswer: {type: object, properties: {x: {type: string}}}
+"##;
+    let import = import::import("files.yaml", text).unwrap();
+    assert_warned(
+        &import,
+        "a range of success statuses (2XX) with another body than the 200's: not imported",
+    );
+    assert_warned(
+        &import,
+        "`get_file_content` has several success answers, and the name of their enum, \
+         `GetFileContentAnswer`, is a schema's: only its first answer is imported",
+    );
+    let model = codegen::model(&spec_sources(&import)).unwrap_or_else(|d| panic!("{d}"));
+    let answers = |id: &str| -> Vec<(u16, String, String)> {
+        let op = model.operations.iter().find(|op| op.id == id).unwrap();
+        op.all_answers()
+            .map(|(status, response, docs)| {
+                let body = match response {
+                    codegen::ir::Response::Json(id) => model.name(*id).to_owned(),
+                    other => format!("{other:?}"),
+                };
+                (status, body, docs.to_owned())
+            })
+            .collect()
+    };
+    assert_eq!(
+        answers("get_file"),
+        [
+            (200, "File".to_owned(), String::new()),
+            (202, "Pending".to_owned(), "Not ready yet.".to_owned()),
+            (
+                204,
+                "Empty".to_owned(),
+                "No file, whatever the content says.".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(answers("get_file_content").len(), 1);
+}

@@ -210,7 +210,9 @@ fn swagger_petstore_imports_regenerates_and_builds_outside_the_workspace() {
 /// part, 71 query arrays are comma-joined (`explode: false`), 18 operations share a path and
 /// method with another, told apart by a URL fragment (which is not sent: each is a variant,
 /// a method of the client on that route), two are `OPTIONS` and one has a placeholder after a
-/// prefix (`thumbnail.{extension}`). Every operation is in the crate.
+/// prefix (`thumbnail.{extension}`); five answer another status with another body (a 202
+/// "retry later" beside a download, a 204 beside a JSON answer), each an enum of its answers.
+/// Every operation is in the crate.
 #[test]
 fn box_imports_regenerates_and_builds_outside_the_workspace() {
     let (scratch, out) = import_regenerate_and_build(BOX, "box-platform-api");
@@ -227,6 +229,11 @@ fn box_imports_regenerates_and_builds_outside_the_workspace() {
         "no comma-joined query array"
     );
     assert!(files.contains("thumbnail.{extension}"));
+    assert_eq!(
+        client.matches("self.send_answers(request)").count(),
+        5,
+        "operations with several answers"
+    );
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

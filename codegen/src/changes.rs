@@ -117,11 +117,23 @@ impl Changes {
                 }
                 _ => {}
             }
-            let answer = |model: &Model, response: &Response| match response {
+            let body = |model: &Model, response: &Response| match response {
                 Response::Json(id) => format!("`{}`", model.name(*id)),
                 Response::JsonArray(id) => format!("an array of `{}`", model.name(*id)),
                 Response::Bytes(media) => format!("a `{media}` document"),
                 Response::Empty => "no body".to_owned(),
+            };
+            // The status counts once an operation has several answers: the client's type is
+            // then an enum of them.
+            let answer = |model: &Model, op: &crate::ir::Operation| {
+                if op.answers.is_empty() {
+                    return body(model, &op.response);
+                }
+                let each: Vec<String> = op
+                    .all_answers()
+                    .map(|(status, response, _)| format!("{} ({status})", body(model, response)))
+                    .collect();
+                each.join(", ")
             };
             for (role, a, b) in [
                 (
@@ -129,11 +141,7 @@ impl Changes {
                     format!("`{}`", before.name(op.request)),
                     format!("`{}`", after.name(new_op.request)),
                 ),
-                (
-                    "response",
-                    answer(before, &op.response),
-                    answer(after, &new_op.response),
-                ),
+                ("response", answer(before, op), answer(after, new_op)),
             ] {
                 if a != b {
                     self.push(true, id, format!("{role} {a} became {b}"));

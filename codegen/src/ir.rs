@@ -124,10 +124,7 @@ impl Model {
         let by_name = types.iter().map(|t| (t.name.clone(), t.id)).collect();
         let mut operations_by_type = vec![Vec::new(); types.len()];
         for (i, op) in operations.iter().enumerate() {
-            for id in [Some(op.request), op.response.json_type()]
-                .into_iter()
-                .flatten()
-            {
+            for id in std::iter::once(op.request).chain(op.json_types()) {
                 if let Some(list) = operations_by_type.get_mut(id.index())
                     && list.last() != Some(&i)
                 {
@@ -366,7 +363,7 @@ impl Model {
             }
         }
         for op in &self.operations {
-            if let Some(response) = op.response.json_type() {
+            for response in op.json_types() {
                 edge(op.request, response);
             }
         }
@@ -747,6 +744,37 @@ pub struct Operation {
     pub security: Option<Vec<Vec<String>>>,
     /// How the request body travels (the spec's `body`).
     pub body: BodyKind,
+    /// The other success answers (the spec's `answers`), in the spec's order: with any, the
+    /// operation answers an enum with a variant per status, its own answer's first.
+    pub answers: Vec<Answer>,
+}
+
+impl Operation {
+    /// The types of its JSON answers: its own answer's and its other answers'.
+    pub fn json_types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        std::iter::once(&self.response)
+            .chain(self.answers.iter().map(|answer| &answer.response))
+            .filter_map(Response::json_type)
+    }
+
+    /// Each answer with its status and docs, the operation's own first (docs empty).
+    pub fn all_answers(&self) -> impl Iterator<Item = (u16, &Response, &str)> + '_ {
+        std::iter::once((self.status, &self.response, "")).chain(
+            self.answers
+                .iter()
+                .map(|a| (a.status, &a.response, a.docs.as_str())),
+        )
+    }
+}
+
+/// One of an operation's other success answers (the spec's `answers`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub response: Response,
+    pub docs: String,
+    /// Where the spec says it.
+    pub place: Place,
 }
 
 /// How an operation's request body travels, as the spec's `body` names it.

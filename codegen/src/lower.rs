@@ -458,25 +458,28 @@ impl Lowerer<'_> {
         op: &spec::Operation,
     ) -> Option<ir::Operation> {
         let request = self.expect_object(&at.key("request"), &op.request);
-        let response = match (op.response.value.as_str(), &op.content_type) {
-            ("bytes", Some(media)) => Some(ir::Response::Bytes(media.value.clone())),
-            ("empty", None) => Some(ir::Response::Empty),
-            // A media type without `bytes` (or `bytes` without one) is reported by `check`.
-            ("bytes" | "empty", _) => None,
-            ("array", _) => op
-                .items
-                .as_ref()
-                .and_then(|items| self.expect_object(&at.key("items"), items))
-                .map(ir::Response::JsonArray),
-            _ => self
-                .expect_object(&at.key("response"), &op.response)
-                .map(ir::Response::Json),
-        };
+        let response = self.response(at, op.answer());
+        // Each answer is lowered, so that each unknown type is reported.
+        let answers: Vec<Option<ir::Answer>> = op
+            .answers
+            .iter()
+            .enumerate()
+            .map(|(i, answer)| {
+                let at = at.key("answers").index(i).at(answer.referenced);
+                Some(ir::Answer {
+                    status: answer.value.status.value,
+                    response: self.response(&at, answer.value.shape())?,
+                    docs: docs(&answer.value.docs),
+                    place: at.place(),
+                })
+            })
+            .collect();
         let method = match &op.method {
             None => ir::HttpMethod::Post,
             Some(method) => ir::HttpMethod::parse(&method.value)?,
         };
-        let (request, response) = (request?, response?);
+        let answers: Option<Vec<ir::Answer>> = answers.into_iter().collect();
+        let (request, response, answers) = (request?, response?, answers?);
         let (path, variant) = crate::paths::split_variant(&op.path.value);
         op.path.value.starts_with('/').then(|| ir::Operation {
             id: id.value.clone(),
@@ -502,7 +505,25 @@ impl Lowerer<'_> {
                 .as_ref()
                 .and_then(|b| BodyKind::from_spec(&b.value))
                 .unwrap_or_default(),
+            answers,
         })
+    }
+
+    /// The body of an answer; `None` (reported) for a type that is not an object.
+    fn response(&mut self, at: &Cursor<'_>, answer: spec::AnswerShape<'_>) -> Option<ir::Response> {
+        match (answer.response.value.as_str(), answer.content_type) {
+            ("bytes", Some(media)) => Some(ir::Response::Bytes(media.value.clone())),
+            ("empty", None) => Some(ir::Response::Empty),
+            // A media type without `bytes` (or `bytes` without one) is reported by `check`.
+            ("bytes" | "empty", _) => None,
+            ("array", _) => answer
+                .items
+                .and_then(|items| self.expect_object(&at.key("items"), items))
+                .map(ir::Response::JsonArray),
+            _ => self
+                .expect_object(&at.key("response"), answer.response)
+                .map(ir::Response::Json),
+        }
     }
 
     /// A member that names no object type is left out (and reported).

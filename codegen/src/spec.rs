@@ -180,6 +180,62 @@ pub struct Operation {
     /// (`multipart/form-data`, one part per field; `type: file` fields are file parts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Spanned<String>>,
+    /// The other success answers, each with its own status and body (a `202` "not ready yet"
+    /// beside a `200` document): the operation then answers an enum with a variant per status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<Spanned<Answer>>,
+}
+
+impl Operation {
+    /// The operation's own answer: its `response`, `items`, `content_type` and `status`.
+    pub fn answer(&self) -> AnswerShape<'_> {
+        AnswerShape {
+            response: &self.response,
+            items: self.items.as_ref(),
+            content_type: self.content_type.as_ref(),
+            status: self.status.as_ref(),
+        }
+    }
+}
+
+/// One of an operation's other success answers (`answers`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// Its HTTP status, a 2xx other than the operation's own and the other answers'.
+    pub status: Spanned<u16>,
+    /// As an operation's `response`: a type name, `array`, `bytes` or `empty`.
+    pub response: Name,
+    /// With `response: array`: the type of the items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Name>,
+    /// With `response: bytes`: the media type of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<Spanned<String>>,
+    /// What the answer means (the variant's docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+}
+
+impl Answer {
+    pub fn shape(&self) -> AnswerShape<'_> {
+        AnswerShape {
+            response: &self.response,
+            items: self.items.as_ref(),
+            content_type: self.content_type.as_ref(),
+            status: Some(&self.status),
+        }
+    }
+}
+
+/// What an operation's own answer and each of its `answers` say of a body, checked and
+/// lowered the same way.
+#[derive(Clone, Copy)]
+pub struct AnswerShape<'a> {
+    pub response: &'a Name,
+    pub items: Option<&'a Name>,
+    pub content_type: Option<&'a Spanned<String>>,
+    pub status: Option<&'a Spanned<u16>>,
 }
 
 fn authenticated_by_default() -> bool {

@@ -86,8 +86,8 @@ use crate::auth::{Location, Requirement, SchemeKind, SecurityScheme, basic_crede
 use crate::json::value_at;
 use crate::multipart::Part;
 use crate::{
-    Binary, ErrorBody, Operation, REDACTED, Validate, ValidationErrors, describe_json_error,
-    one_line,
+    AnswerKind, Answers, Binary, ErrorBody, Operation, REDACTED, Validate, ValidationErrors,
+    describe_json_error, one_line,
 };
 
 /// What the client knows of one API: implemented by the `Spec` type of each generated crate
@@ -169,12 +169,34 @@ fn decode_json<R: serde::de::DeserializeOwned, E>(
     bytes: &Bytes,
     secret: &[String],
 ) -> Result<R, Error<E>> {
-    if let Ok(value) = serde_json::from_slice::<R>(bytes) {
+    decode_seed(PhantomData::<R>, status, bytes, secret)
+}
+
+/// `seed` read from a JSON answer: [`decode_json`] for any `DeserializeSeed`, which an
+/// operation's [`Answers`] read through (their type depends on the status).
+fn decode_seed<S, R, E>(
+    seed: S,
+    status: u16,
+    bytes: &Bytes,
+    secret: &[String],
+) -> Result<R, Error<E>>
+where
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = R> + Clone,
+{
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    if let Ok(value) = seed.clone().deserialize(&mut deserializer)
+        && deserializer.end().is_ok()
+    {
         return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let decoded = serde_path_to_error::deserialize::<_, R>(&mut deserializer)
-        .map_err(|e| (Some(e.path().clone()), e.into_inner()))
+    let mut track = serde_path_to_error::Track::new();
+    let decoded = seed
+        .deserialize(serde_path_to_error::Deserializer::new(
+            &mut deserializer,
+            &mut track,
+        ))
+        .map_err(|e| (Some(track.path()), e))
         .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (None, e)));
     decoded.map_err(|(path, error)| {
         Error::Decode(DecodeError::new(
@@ -185,6 +207,57 @@ fn decode_json<R: serde::de::DeserializeOwned, E>(
             secret,
         ))
     })
+}
+
+/// An answer of an operation with several ([`Answers`]), read as its status says: JSON through
+/// [`decode_seed`], a document or nothing as it came. A 2xx status the spec does not list for
+/// the operation is a decode error that names the statuses it does.
+fn decode_answers<R: Answers, E>(
+    status: u16,
+    bytes: &Bytes,
+    secret: &[String],
+) -> Result<R, Error<E>> {
+    match AnswerKind::of(R::STATUSES, status) {
+        Some(AnswerKind::Json) => {
+            decode_seed(AnswerSeed::<R>(status, PhantomData), status, bytes, secret)
+        }
+        Some(AnswerKind::Document | AnswerKind::Empty) => {
+            R::from_document(status, Binary(bytes.to_vec())).ok_or_else(|| unlisted::<R, E>(status))
+        }
+        None => Err(unlisted::<R, E>(status)),
+    }
+}
+
+fn unlisted<R: Answers, E>(status: u16) -> Error<E> {
+    let listed: Vec<String> = R::STATUSES
+        .iter()
+        .map(|(status, _)| status.to_string())
+        .collect();
+    Error::Decode(DecodeError {
+        status,
+        path: ".".to_owned(),
+        message: format!(
+            "the operation's answers are {}, not {status}",
+            listed.join(", ")
+        ),
+    })
+}
+
+/// Reads the JSON answer of one status of `R`.
+struct AnswerSeed<R>(u16, PhantomData<fn() -> R>);
+
+impl<R> Clone for AnswerSeed<R> {
+    fn clone(&self) -> Self {
+        Self(self.0, PhantomData)
+    }
+}
+
+impl<'de, R: Answers> serde::de::DeserializeSeed<'de> for AnswerSeed<R> {
+    type Value = R;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<R, D::Error> {
+        R::from_json(self.0, deserializer)
+    }
 }
 
 /// The request's header parameters as headers; a value a header cannot carry is a
@@ -615,6 +688,18 @@ impl<A: ClientSpec> Client<A> {
         O: Operation<Response = Binary> + Validate,
     {
         self.call(request, |_, bytes, _| Ok(Binary(bytes.to_vec())))
+            .await
+    }
+
+    /// [`send`](Self::send) for an operation with several success answers (the spec's
+    /// `answers`): the answer of the status the server sent, as its variant of the operation's
+    /// enum.
+    pub async fn send_answers<O>(&self, request: &O) -> Result<O::Response, Error<A::ErrorBody>>
+    where
+        O: Operation + Validate,
+        O::Response: Answers,
+    {
+        self.call(request, decode_answers::<O::Response, A::ErrorBody>)
             .await
     }
 

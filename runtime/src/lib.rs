@@ -66,8 +66,8 @@ pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{
-    Binary, ErrorBody, FormError, Operation, Parameter, decode_query, encode_path_segment,
-    encode_query, parse_parameter, path_placeholders,
+    AnswerKind, Answers, Binary, ErrorBody, FormError, Operation, Parameter, decode_query,
+    encode_path_segment, encode_query, parse_parameter, path_placeholders,
 };
 pub use redact::REDACTED;
 pub use validate::{Validate, ValidationErrors, Violation};

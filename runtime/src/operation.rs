@@ -100,6 +100,47 @@ pub trait Operation: Serialize {
     }
 }
 
+/// The response of an operation that has several success answers (the spec's `answers`): a
+/// generated enum with one variant per status, which the client reads by the answer's status
+/// and a generated server answers with that status.
+pub trait Answers: Sized {
+    /// Each status the spec lists, the operation's own (`status`, 200 by default) first, with
+    /// how its body travels. A client refuses any other 2xx as a decode error.
+    const STATUSES: &'static [(u16, AnswerKind)];
+
+    /// The answer of `status` (an [`AnswerKind::Json`] one) read from its JSON body; any other
+    /// status is an error.
+    fn from_json<'de, D: serde::Deserializer<'de>>(
+        status: u16,
+        deserializer: D,
+    ) -> Result<Self, D::Error>;
+
+    /// The answer of `status` (an [`AnswerKind::Document`] or [`AnswerKind::Empty`] one) from
+    /// its body; `None` for any other status.
+    fn from_document(status: u16, body: Binary) -> Option<Self>;
+}
+
+/// How the body of one of an operation's [`Answers`] travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// A JSON model, or a JSON array of them.
+    Json,
+    /// A document (a PDF, a ZIP): the bytes as they came.
+    Document,
+    /// No body.
+    Empty,
+}
+
+impl AnswerKind {
+    /// The kind of `status`'s answer among `statuses`; `None` for a status they do not list.
+    pub fn of(statuses: &[(u16, AnswerKind)], status: u16) -> Option<Self> {
+        statuses
+            .iter()
+            .find(|(listed, _)| *listed == status)
+            .map(|(_, kind)| *kind)
+    }
+}
+
 /// Where a parameter travels, with its name: what [`Operation::set_parameters`] asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Parameter<'a> {

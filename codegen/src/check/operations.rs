@@ -7,12 +7,13 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{BodyKind, Location, Model, TyKind, TypeId, TypeKind};
+use crate::ir::{BodyKind, Location, Model, Operation, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     multipart(model, diagnostics);
     whole_bodies(model, diagnostics);
     for op in &model.operations {
+        answers_enum(model, op, diagnostics);
         let request = model.def(op.request);
         let TypeKind::Object(object) = &request.kind else {
             continue;
@@ -139,7 +140,7 @@ fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
         } else {
             elsewhere.insert(op.request);
         }
-        elsewhere.extend(op.response.json_type());
+        elsewhere.extend(op.json_types());
     }
     for def in model.types() {
         if let TypeKind::Object(object) = &def.kind {
@@ -193,5 +194,26 @@ fn holds_file(kind: &TyKind) -> bool {
         TyKind::Array { items, .. } => holds_file(&items.kind),
         TyKind::Map { values, .. } => holds_file(&values.kind),
         _ => false,
+    }
+}
+
+/// An operation with several answers answers an enum named after it, which must not be a
+/// spec type's name.
+fn answers_enum(model: &Model, op: &Operation, diagnostics: &mut Diagnostics) {
+    let Some(first) = op.answers.first() else {
+        return;
+    };
+    let name = crate::names::answers_enum(&op.id);
+    if model.find_type(&name).is_some() {
+        diagnostics.push(
+            Diagnostic::new(
+                first.place.clone(),
+                format!(
+                    "the answers of `{}` are the enum `{name}`, which is the name of a type",
+                    op.id
+                ),
+            )
+            .with_hint(format!("rename the type `{name}`")),
+        );
     }
 }

@@ -473,13 +473,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
-        if let Some(body) = &op.body {
-            self.body(&at.key("body").at(body.referenced), body);
-        }
-        match (op.response.value.as_str(), &op.content_type) {
+    /// An answer's body and status: the operation's own (`response`, `items`, `content_type`,
+    /// `status`) or one of its `answers`.
+    fn answer(
+        &mut self,
+        at: &Cursor<'_>,
+        answer: spec::AnswerShape<'_>,
+        method: Option<HttpMethod>,
+    ) {
+        match (answer.response.value.as_str(), answer.content_type) {
             ("bytes", None) => self.error_hint(
-                &at.key("response").at(op.response.referenced),
+                &at.key("response").at(answer.response.referenced),
                 "`response: bytes` needs the answer's media type",
                 "add `content_type: application/pdf` (or the document's type)",
             ),
@@ -495,8 +499,8 @@ impl<'a> Checker<'a> {
             ),
             (_, None) => {}
         }
-        if let Some(status) = &op.status {
-            match (status.value, op.response.value.as_str()) {
+        if let Some(status) = answer.status {
+            match (status.value, answer.response.value.as_str()) {
                 (204 | 205, "empty") => {}
                 // HTTP: a 204 or 205 has no content.
                 (204 | 205, _) => self.error_hint(
@@ -512,9 +516,9 @@ impl<'a> Checker<'a> {
                 ),
             }
         }
-        match (op.response.value.as_str(), &op.items) {
+        match (answer.response.value.as_str(), answer.items) {
             ("array", None) => self.error_hint(
-                &at.key("response").at(op.response.referenced),
+                &at.key("response").at(answer.response.referenced),
                 "`response: array` needs the type of its items",
                 "add `items: TypeName`",
             ),
@@ -524,6 +528,42 @@ impl<'a> Checker<'a> {
                 "`items` goes with `response: array`",
             ),
             (_, None) => {}
+        }
+        if let Some(method) = method
+            && !method.answer_has_body()
+            && answer.response.value != "empty"
+        {
+            self.error_hint(
+                &at.key("response").at(answer.response.referenced),
+                format!(
+                    "a {} is answered without a body, and the response is `{}`",
+                    method.as_str(),
+                    answer.response.value
+                ),
+                "`response: empty` (RFC 9110: the answer to a HEAD has no content)",
+            );
+        }
+    }
+
+    fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
+        if let Some(body) = &op.body {
+            self.body(&at.key("body").at(body.referenced), body);
+        }
+        let method = op.method.as_ref().and_then(|m| HttpMethod::parse(&m.value));
+        self.answer(at, op.answer(), method);
+        let mut statuses = vec![op.status.as_ref().map_or(200, |s| s.value)];
+        for (i, answer) in op.answers.iter().enumerate() {
+            let at = at.key("answers").index(i).at(answer.referenced);
+            self.answer(&at, answer.value.shape(), method);
+            let status = &answer.value.status;
+            if statuses.contains(&status.value) {
+                self.error_hint(
+                    &at.key("status").at(status.referenced),
+                    format!("the operation answers {} already", status.value),
+                    "each answer has a status of its own; the operation's own is `status` (200 by default)",
+                );
+            }
+            statuses.push(status.value);
         }
         if !op.path.value.starts_with('/') {
             self.error(
@@ -552,19 +592,6 @@ impl<'a> Checker<'a> {
                 ),
                 "a placeholder ends its segment, alone or after a prefix: `/files/{name}` or \
                  `/files/thumbnail.{extension}`, not `/files/{name}.json`",
-            );
-        }
-        if let Some(method) = &op.method
-            && HttpMethod::parse(&method.value).is_some_and(|m| !m.answer_has_body())
-            && op.response.value != "empty"
-        {
-            self.error_hint(
-                &at.key("response").at(op.response.referenced),
-                format!(
-                    "a {} is answered without a body, and the response is `{}`",
-                    method.value, op.response.value
-                ),
-                "`response: empty` (RFC 9110: the answer to a HEAD has no content)",
             );
         }
         if let Some(method) = &op.method

@@ -78,6 +78,7 @@ pub fn client(model: &Model) -> TokenStream {
     let (methods, impls): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
             let send = ident(match op.response {
+                _ if !op.answers.is_empty() => "send_answers",
                 Response::Json(_) | Response::JsonArray(_) => "send",
                 Response::Bytes(_) => "send_document",
                 Response::Empty => "send_empty",

@@ -416,14 +416,11 @@ pub fn operations(model: &Model) -> TokenStream {
             op.summary,
             super::deprecated_note(op.deprecated)
         ));
-        let request_id = model.api.request_id.as_ref().and_then(|field| {
-            let access = optional_str(model, op.response.json()?, field, quote!(response))?;
-            Some(quote! {
-                fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
-                    #access
-                }
-            })
-        });
+        let request_id = model
+            .api
+            .request_id
+            .as_ref()
+            .and_then(|field| request_id(model, op, field));
         let parameters = parameters(model, op);
         let multipart = multipart_parts(model, op);
         let form = (op.body == BodyKind::Form).then(|| {
@@ -589,6 +586,7 @@ fn operation_visitor(model: &Model) -> TokenStream {
         } = view;
         let id = &op.id;
         let call = match &op.response {
+            _ if !op.answers.is_empty() => quote!(visitor.answers::<crate::models::#request>()),
             Response::Json(_) | Response::JsonArray(_) => {
                 quote!(visitor.json::<crate::models::#request>())
             }
@@ -599,6 +597,24 @@ fn operation_visitor(model: &Model) -> TokenStream {
         };
         quote! { #cfg #id => ::std::option::Option::Some(#call), }
     });
+    // Only an API with such operations has the method, which every visitor must write.
+    let answers = model
+        .operations
+        .iter()
+        .any(|op| !op.answers.is_empty())
+        .then(|| {
+            quote! {
+                /// An operation with several answers, a variant per status.
+                fn answers<O>(self) -> Self::Output
+                where
+                    O: ::specgen_runtime::Operation
+                        + ::specgen_runtime::Validate
+                        + ::serde::de::DeserializeOwned
+                        + ::std::fmt::Debug
+                        + 'static,
+                    O::Response: ::specgen_runtime::Answers + ::std::fmt::Debug;
+            }
+        });
     quote! {
         /// What to do with an operation chosen by its id at run time: see
         /// [`visit_operation`]. Each method is called with the operation's request type.
@@ -633,6 +649,8 @@ fn operation_visitor(model: &Model) -> TokenStream {
                     + ::serde::de::DeserializeOwned
                     + ::std::fmt::Debug
                     + 'static;
+
+            #answers
         }
 
         /// Calls `visitor` with the request type of the operation `id` (`"user_create"`), for
@@ -969,6 +987,40 @@ fn set_query(field: &Field) -> TokenStream {
 fn model_path(model: &Model, id: TypeId) -> TokenStream {
     let name = super::type_ident(model, id);
     quote!(crate::models::#name)
+}
+
+/// `Operation::request_id`: the request id field of a JSON answer, where the answer's type has
+/// it; of each answer that has it when the operation has several.
+fn request_id(model: &Model, op: &Operation, field: &str) -> Option<TokenStream> {
+    let body = if op.answers.is_empty() {
+        optional_str(model, op.response.json()?, field, quote!(response))?
+    } else {
+        let name = ident(&crate::names::answers_enum(&op.id));
+        let mut arms = TokenStream::new();
+        let mut all = true;
+        for (status, response, _) in op.all_answers() {
+            let access = response
+                .json()
+                .and_then(|id| optional_str(model, id, field, quote!(answer)));
+            match access {
+                Some(access) => {
+                    let variant = super::answer_variant(status);
+                    arms.extend(quote!(crate::models::#name::#variant(answer) => #access,));
+                }
+                None => all = false,
+            }
+        }
+        if arms.is_empty() {
+            return None;
+        }
+        let rest = (!all).then(|| quote!(_ => ::std::option::Option::None,));
+        quote!(match response { #arms #rest })
+    };
+    Some(quote! {
+        fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+            #body
+        }
+    })
 }
 
 /// An expression of type `Option<&str>` reading string field `wire` of `value` (of type

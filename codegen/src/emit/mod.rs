@@ -207,7 +207,8 @@ pub(crate) struct OperationView<'m> {
     pub op: &'m Operation,
     pub method: Ident,
     pub request: Ident,
-    /// The Rust type of the answer: `models::Name`, `Binary` or `()`.
+    /// The Rust type of the answer: `models::Name`, `Binary`, `()`, or the enum of its
+    /// answers (`models::FilesGetAnswer`).
     pub response: TokenStream,
     pub cfg: TokenStream,
 }
@@ -218,7 +219,12 @@ pub(crate) fn operation_views(model: &Model) -> impl Iterator<Item = OperationVi
         op,
         method: ident(&op.id),
         request: type_ident(model, op.request),
-        response: response_type(model, &op.response),
+        response: if op.answers.is_empty() {
+            response_type(model, &op.response)
+        } else {
+            let name = ident(&crate::names::answers_enum(&op.id));
+            quote!(models::#name)
+        },
         cfg: cfg_for_type(model, op.request),
     })
 }
@@ -256,23 +262,25 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
             text.push_str(deprecated_note(op.deprecated));
-            text.push_str(&match &op.response {
-                Response::Json(id) => {
-                    let name = model.name(*id);
-                    // By full path: the response may live in another module.
-                    format!("\n\nThe response is [`{name}`](crate::models::{name}).")
+            if op.answers.is_empty() {
+                text.push_str(&match &op.response {
+                    Response::Empty => "\n\nThe response has no body.".to_owned(),
+                    response => format!("\n\nThe response is {}.", answer_phrase(model, response)),
+                });
+            } else {
+                let name = crate::names::answers_enum(&op.id);
+                text.push_str(&format!(
+                    "\n\nThe response is one of [`{name}`](crate::models::{name}):"
+                ));
+                for (status, response, _) in op.all_answers() {
+                    text.push_str(&format!("\n- {status}: {}", answer_phrase(model, response)));
                 }
-                Response::JsonArray(id) => {
-                    let name = model.name(*id);
-                    format!("\n\nThe response is an array of [`{name}`](crate::models::{name}).")
-                }
-                Response::Bytes(media) => {
-                    format!("\n\nThe response is a `{media}` document, returned as bytes.")
-                }
-                Response::Empty => "\n\nThe response has no body.".to_owned(),
-            });
+            }
         }
-        if op.response.json() == Some(def.id) {
+        if op
+            .all_answers()
+            .any(|(_, response, _)| response.json() == Some(def.id))
+        {
             let request = model.name(op.request);
             text.push_str(&format!(
                 "\n\nReturned by `{} {}` ([`{request}`](crate::models::{request})).",
@@ -298,6 +306,42 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
         text.push_str(&format!("\n\n{heading}\n\n```json\n{json}\n```"));
     }
     doc_attrs(&text)
+}
+
+/// An answer's body in the docs: "[`Pet`](crate::models::Pet)", "no body".
+fn answer_phrase(model: &Model, response: &Response) -> String {
+    match response {
+        Response::Json(id) => {
+            let name = model.name(*id);
+            // By full path: the response may live in another module.
+            format!("[`{name}`](crate::models::{name})")
+        }
+        Response::JsonArray(id) => {
+            let name = model.name(*id);
+            format!("an array of [`{name}`](crate::models::{name})")
+        }
+        Response::Bytes(media) => format!("a `{media}` document, returned as bytes"),
+        Response::Empty => "no body".to_owned(),
+    }
+}
+
+/// The variant of an operation's answers enum for one status: the status's reason phrase
+/// (`202` -> `Accepted`), or `Status299` for a status without one.
+pub(crate) fn answer_variant(status: u16) -> Ident {
+    let reason = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return ident(&format!("Status{status}")),
+    };
+    ident(reason)
 }
 
 /// What the docs say of something the spec marks `deprecated`. Only the docs: `#[deprecated]`

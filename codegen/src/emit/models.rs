@@ -8,8 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{layout, presence, validate};
 use crate::ir::{
-    Enum, Field, Location, Model, Module, Object, OneOf, Presence, Ty, TyKind, TypeDef, TypeId,
-    TypeKind, tried_order,
+    Enum, Field, Location, Model, Module, Object, OneOf, Operation, Presence, Response, Ty, TyKind,
+    TypeDef, TypeId, TypeKind, tried_order,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -37,6 +37,11 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
     }
     if !unchecked.is_empty() {
         items.extend(quote!(::specgen_runtime::nothing_to_validate!(#(#unchecked),*);));
+    }
+    for op in &model.operations {
+        if !op.answers.is_empty() && model.module_of(op.request) == module.name {
+            items.extend(answers_enum(model, op));
+        }
     }
     let mut file = inner_doc_attrs(&format!("Types from `{}`.", module.source));
     file.extend(imports(model, module, &uses));
@@ -426,4 +431,119 @@ fn constraint_facts(ty: &Ty) -> Vec<String> {
         );
     }
     facts
+}
+
+/// The enum of an operation's answers (the spec's `answers`), a variant per status, and how
+/// a client reads each from its status and body (`specgen_runtime::Answers`).
+fn answers_enum(model: &Model, op: &Operation) -> TokenStream {
+    let name = ident(&crate::names::answers_enum(&op.id));
+    let docs = doc_attrs(&format!(
+        "The answers of `{} {}` ([`{request}`]), a variant per status: a client reads the one \
+         the status names, a server answers with its variant's status.",
+        op.method,
+        op.path,
+        request = model.name(op.request)
+    ));
+    let mut variants = TokenStream::new();
+    let mut statuses = TokenStream::new();
+    let (mut json_arms, mut document_arms) = (TokenStream::new(), TokenStream::new());
+    let mut reads_body = false;
+    for (code, response, text) in op.all_answers() {
+        let variant = super::answer_variant(code);
+        let status = proc_macro2::Literal::u16_unsuffixed(code);
+        let mut variant_docs = format!("{code}: {}.", super::answer_phrase(model, response));
+        if !text.is_empty() {
+            variant_docs.push_str(&format!("\n\n{text}"));
+        }
+        let variant_docs = doc_attrs(&variant_docs);
+        let kind = match response {
+            Response::Json(_) | Response::JsonArray(_) => {
+                json_arms.extend(quote! {
+                    #status => ::serde::Deserialize::deserialize(deserializer).map(Self::#variant),
+                });
+                quote!(Json)
+            }
+            Response::Bytes(_) => {
+                reads_body = true;
+                document_arms.extend(quote! {
+                    #status => ::std::option::Option::Some(Self::#variant(body)),
+                });
+                quote!(Document)
+            }
+            Response::Empty => {
+                document_arms.extend(quote! {
+                    #status => ::std::option::Option::Some(Self::#variant),
+                });
+                quote!(Empty)
+            }
+        };
+        statuses.extend(quote!((#status, ::specgen_runtime::AnswerKind::#kind),));
+        // By full path: the type may live in another module, which this one does not import.
+        let payload = match response {
+            Response::Json(id) => {
+                let ty = super::type_ident(model, *id);
+                quote!((crate::models::#ty))
+            }
+            Response::JsonArray(id) => {
+                let ty = super::type_ident(model, *id);
+                quote!((::std::vec::Vec<crate::models::#ty>))
+            }
+            Response::Bytes(_) => quote!((::specgen_runtime::Binary)),
+            Response::Empty => TokenStream::new(),
+        };
+        variants.extend(quote!(#variant_docs #variant #payload,));
+    }
+    // Without arms the `match` would be one wildcard (clippy's `match_single_binding`), and
+    // a parameter no arm reads is a warning.
+    let from_json = if json_arms.is_empty() {
+        quote! {
+            fn from_json<'de, D: ::serde::Deserializer<'de>>(_status: u16, _deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("no answer of this operation is JSON"))
+            }
+        }
+    } else {
+        quote! {
+            fn from_json<'de, D: ::serde::Deserializer<'de>>(status: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                match status {
+                    #json_arms
+                    _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("no JSON answer has this status")),
+                }
+            }
+        }
+    };
+    let from_document = if document_arms.is_empty() {
+        quote! {
+            fn from_document(_status: u16, _body: ::specgen_runtime::Binary) -> ::std::option::Option<Self> {
+                ::std::option::Option::None
+            }
+        }
+    } else {
+        let body = if reads_body {
+            quote!(body)
+        } else {
+            quote!(_body)
+        };
+        quote! {
+            fn from_document(status: u16, #body: ::specgen_runtime::Binary) -> ::std::option::Option<Self> {
+                match status {
+                    #document_arms
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    };
+    quote! {
+        #docs
+        // As a `one_of`'s: the answers are the API's types, whatever their sizes.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name { #variants }
+
+        impl ::specgen_runtime::Answers for #name {
+            const STATUSES: &'static [(u16, ::specgen_runtime::AnswerKind)] = &[#statuses];
+
+            #from_json
+            #from_document
+        }
+    }
 }

@@ -42,6 +42,16 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                     "ServiceBasics::unimplemented_empty",
                 ),
             };
+            // With several answers, an unimplemented operation answers its own (the first).
+            let unimplemented = if op.answers.is_empty() {
+                unimplemented
+            } else {
+                let variant = super::answer_variant(op.status);
+                match op.response {
+                    Response::Empty => quote!((#unimplemented).map(|()| #response::#variant)),
+                    _ => quote!((#unimplemented).map(#response::#variant)),
+                }
+            };
             let docs = doc_attrs(&format!(
                 "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id. Unless the \
                  service implements it, [`{hook}`] answers (by default 501 `not_implemented`).",
@@ -211,7 +221,35 @@ fn route_method(model: &Model, op: &Operation) -> TokenStream {
 
 /// How a route turns the service's result into an HTTP answer.
 fn answer(op: &Operation) -> TokenStream {
-    let answer = match &op.response {
+    if op.answers.is_empty() {
+        return answer_with_status(op.status, &op.response);
+    }
+    let name = super::ident(&crate::names::answers_enum(&op.id));
+    let arms = op.all_answers().map(|(code, response, _)| {
+        let variant = super::answer_variant(code);
+        let status = proc_macro2::Literal::u16_unsuffixed(code);
+        let (pattern, body) = match response {
+            Response::Json(_) | Response::JsonArray(_) => (
+                quote!(#variant(value)),
+                quote!(crate::server_support::json_answer(value)),
+            ),
+            Response::Bytes(media) => (
+                quote!(#variant(document)),
+                quote!(crate::server_support::document_answer(#media, document)),
+            ),
+            Response::Empty => (
+                quote!(#variant),
+                quote!(crate::server_support::empty_answer(())),
+            ),
+        };
+        quote!(crate::models::#name::#pattern => crate::server_support::with_status(#status, #body),)
+    });
+    quote!(|answer: crate::models::#name| match answer { #(#arms)* })
+}
+
+/// How a route answers one body with its status.
+fn answer_with_status(status: u16, response: &Response) -> TokenStream {
+    let answer = match response {
         Response::Json(_) | Response::JsonArray(_) => {
             quote!(crate::server_support::json_answer)
         }
@@ -221,10 +259,9 @@ fn answer(op: &Operation) -> TokenStream {
         Response::Empty => quote!(crate::server_support::empty_answer),
     };
     // Another success status than 200: the answer, with its status set.
-    if op.status == 200 {
+    if status == 200 {
         answer
     } else {
-        let status = op.status;
         quote!(|value| crate::server_support::with_status(#status, (#answer)(value)))
     }
 }

@@ -44,6 +44,16 @@ pub struct Operation {
     /// How the request body travels, when not as JSON: the spec's `body` (`multipart`,
     /// `form`).
     pub body: Option<&'static str>,
+    /// The other success answers, with another body than `response`'s.
+    pub answers: Vec<Answer>,
+}
+
+/// One of an operation's other success answers: the spec's `answers` item.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub response: Response,
+    pub docs: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -237,21 +247,14 @@ impl Operation {
         if let Some(why) = self.public {
             comments.insert(at("authenticated"), why.into());
         }
-        let (response, items, content_type) = match &self.response {
-            Response::Type(name) => (name.clone(), None, None),
-            Response::Array(name) => ("array".into(), Some(unlocated(name.clone())), None),
-            Response::Bytes { content_type } => {
-                ("bytes".into(), None, Some(unlocated(content_type.clone())))
-            }
-            Response::Empty => ("empty".into(), None, None),
-        };
+        let (response, items, content_type) = self.response.to_spec();
         spec::Operation {
             path: unlocated(self.path.clone()),
             method: self.method.map(|m| unlocated(m.to_owned())),
             summary: self.summary.clone(),
             docs: self.docs.as_deref().map(text_value),
             request: unlocated(self.request.clone()),
-            response: unlocated(response),
+            response,
             items,
             content_type,
             status: self.status.map(unlocated),
@@ -260,6 +263,40 @@ impl Operation {
             authenticated: self.public.is_none(),
             security: self.security.clone().map(unlocated),
             body: self.body.map(|b| unlocated(b.to_owned())),
+            answers: self
+                .answers
+                .iter()
+                .map(|answer| {
+                    let (response, items, content_type) = answer.response.to_spec();
+                    unlocated(spec::Answer {
+                        status: unlocated(answer.status),
+                        response,
+                        items,
+                        content_type,
+                        docs: answer.docs.as_deref().map(text_value),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Response {
+    /// The spec's `response`, `items` and `content_type`.
+    fn to_spec(&self) -> (spec::Name, Option<spec::Name>, Option<spec::Name>) {
+        match self {
+            Response::Type(name) => (unlocated(name.clone()), None, None),
+            Response::Array(name) => (
+                unlocated("array".into()),
+                Some(unlocated(name.clone())),
+                None,
+            ),
+            Response::Bytes { content_type } => (
+                unlocated("bytes".into()),
+                None,
+                Some(unlocated(content_type.clone())),
+            ),
+            Response::Empty => (unlocated("empty".into()), None, None),
         }
     }
 }

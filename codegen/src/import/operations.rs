@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use heck::ToSnakeCase;
 
-use super::model::{Body, Field, Operation, Place, Response, TypeDef};
+use super::model::{Answer, Body, Field, Operation, Place, Response, TypeDef};
 use super::node::{Key, Loc, Node};
 use super::schemas::{Schemas, Site, clean_docs, inline_code, pascal};
 use super::warn::Kind;
@@ -22,6 +22,9 @@ pub struct Imported {
     pub area: String,
     /// The types the operation names: request, response and error types.
     pub roots: Vec<String>,
+    /// Where the description has it, and its path there.
+    pub loc: Loc,
+    pub at: String,
 }
 
 /// An example found beside a schema, to be checked against the type it belongs to.
@@ -187,6 +190,23 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
         }
     }
     primaries_for_lone_variants(&mut ops);
+    for imported in &mut ops {
+        let op = &mut imported.op;
+        let name = names::answers_enum(&op.id);
+        if !op.answers.is_empty() && ctx.schemas.type_index.contains_key(&name) {
+            ctx.schemas.warnings.push(
+                Kind::Operation,
+                imported.loc,
+                &imported.at,
+                format!(
+                    "`{}` has several success answers, and the name of their enum, `{name}`, \
+                     is a schema's: only its first answer is imported",
+                    op.id
+                ),
+            );
+            op.answers.clear();
+        }
+    }
     let error_type = ctx.error_type();
     Operations {
         ops,
@@ -564,7 +584,11 @@ impl<'a> Ctx<'_, 'a> {
         }
         roots.push(request_name.clone());
 
-        let (mut response, status) = self.responses(node, op_id, at, loc, &mut roots);
+        let (mut response, status, mut answers) = self.responses(node, op_id, at, loc, &mut roots);
+        if method == "head" {
+            // All empty, as the operation's own: the same answer.
+            answers.clear();
+        }
         if method == "head" && response != Response::Empty {
             self.warn(
                 Kind::Operation,
@@ -618,9 +642,12 @@ impl<'a> Ctx<'_, 'a> {
                 security,
                 status,
                 body,
+                answers,
             },
             area,
             roots,
+            loc,
+            at: at.to_owned(),
         })
     }
 
@@ -1155,7 +1182,7 @@ impl<'a> Ctx<'_, 'a> {
         at: &str,
         loc: Loc,
         roots: &mut Vec<String>,
-    ) -> (Response, Option<u16>) {
+    ) -> (Response, Option<u16>, Vec<Answer>) {
         let responses_at = format!("{at}.responses");
         let Some(responses) = node.get("responses") else {
             self.warn(
@@ -1164,7 +1191,7 @@ impl<'a> Ctx<'_, 'a> {
                 at,
                 "no `responses`: the response is imported as empty",
             );
-            return (Response::Empty, None);
+            return (Response::Empty, None, Vec::new());
         };
         let mut success: Vec<(&str, Loc, &'a Node)> = Vec::new();
         for (key, response) in responses.entries() {
@@ -1196,7 +1223,7 @@ impl<'a> Ctx<'_, 'a> {
                 &responses_at,
                 "no success response: the response is imported as empty",
             );
-            return (Response::Empty, None);
+            return (Response::Empty, None, Vec::new());
         };
         let chosen_at = format!("{responses_at}.{code}");
         let response = self.success_response(chosen, &chosen_at, op_id);
@@ -1207,22 +1234,42 @@ impl<'a> Ctx<'_, 'a> {
         let status = code.parse::<u16>().ok().filter(|&status| {
             status != 200 && (!matches!(status, 204 | 205) || response == Response::Empty)
         });
+        let mut answers = Vec::new();
         for &(other, other_loc, node) in &success[1..] {
             let other_at = format!("{responses_at}.{other}");
-            let same = self.success_response(node, &other_at, op_id);
-            if same != response {
-                self.warn(
-                    Kind::Operation,
-                    other_loc,
-                    &other_at,
-                    format!(
-                        "a second success response ({other}) with another body than the \
-                         {code}'s: not imported"
-                    ),
-                );
+            let mut same = self.success_response(node, &other_at, op_id);
+            let Ok(other_status) = other.parse::<u16>() else {
+                if same != response {
+                    self.warn(
+                        Kind::Operation,
+                        other_loc,
+                        &other_at,
+                        format!(
+                            "a range of success statuses ({other}) with another body than the \
+                             {code}'s: not imported"
+                        ),
+                    );
+                }
+                continue;
+            };
+            if matches!(other_status, 204 | 205) {
+                // HTTP: a 204 or 205 has no content, whatever the description says.
+                same = Response::Empty;
             }
+            if same == response {
+                continue;
+            }
+            if let Response::Type(name) | Response::Array(name) = &same {
+                roots.push(name.clone());
+            }
+            let docs = node.str_of("description").and_then(clean_docs);
+            answers.push(Answer {
+                status: other_status,
+                response: same,
+                docs,
+            });
         }
-        (response, status)
+        (response, status, answers)
     }
 
     fn check_response_keys(&mut self, response: &Node, at: &str) {

@@ -73,9 +73,18 @@ fn entry(w: &mut Writer, level: usize, path: &str, key: &str, value: &Value, com
         }
         Value::Array(items) => {
             w.open(level, key);
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
                 match item {
                     Value::String(s) => w.item_raw(level + 1, &scalar(s)),
+                    // A block mapping (an operation's `answers`): its first key after the `- `.
+                    Value::Object(map) if !map.is_empty() => {
+                        let mut inner = Writer::default();
+                        for (child, value) in map {
+                            let at = format!("{path}/{i}/{child}");
+                            entry(&mut inner, level + 2, &at, child, value, comments);
+                        }
+                        w.item_block(level + 1, &inner.finish());
+                    }
                     item => w.item_raw(level + 1, &json_flow(item)),
                 }
             }
@@ -285,6 +294,15 @@ impl Writer {
         self.out.push_str("- ");
         self.out.push_str(value);
         self.out.push('\n');
+    }
+
+    /// `- ` opening a block mapping of an item at `level`: `block`, its entries written at
+    /// `level + 1`, with `- ` in place of the first line's last indentation.
+    pub fn item_block(&mut self, level: usize, block: &str) {
+        let first = 2 * (level + 1);
+        self.indent(level);
+        self.out.push_str("- ");
+        self.out.push_str(block.get(first..).unwrap_or(block));
     }
 
     /// Prose: one line as a scalar; several as a `|` block scalar, which reads back with one
