@@ -545,3 +545,84 @@ components:
     );
     assert_eq!(answers("get_file_content").len(), 1);
 }
+
+/// `oneOf` members that are enums, references to schemas that are not objects (an enum, a
+/// map) and nested `oneOf`s become member types whose `body` is the value; an enum beside
+/// another member that takes strings (an open enum would take theirs, and a request holding one
+/// would be refused) and a member that is the `oneOf` itself keep the warning. A schema with
+/// the client trait's name is renamed, so that what the import writes regenerates.
+#[test]
+fn one_of_members_that_are_enums_references_or_one_ofs_are_types() {
+    let text = r##"
+openapi: 3.0.0
+info: {title: Limits, version: "1"}
+paths:
+  /limits:
+    get:
+      operationId: getLimits
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Limits"}}}
+components:
+  schemas:
+    Limits:
+      type: object
+      properties:
+        limit: {$ref: "#/components/schemas/Limit"}
+        labelled: {$ref: "#/components/schemas/Labelled"}
+        either: {$ref: "#/components/schemas/Either"}
+        self: {$ref: "#/components/schemas/Itself"}
+    Limit:
+      oneOf:
+        - {type: string, enum: [unlimited, daily]}
+        - {$ref: "#/components/schemas/Amount"}
+    Amount:
+      oneOf:
+        - {type: integer, minimum: 1}
+        - {type: array, items: {type: integer}}
+    Labelled:
+      oneOf:
+        - {$ref: "#/components/schemas/Period"}
+        - {$ref: "#/components/schemas/Labels"}
+    Period: {type: string, enum: [day, week]}
+    Labels: {type: object, additionalProperties: {type: string}}
+    Either:
+      oneOf:
+        - {type: string, enum: [none]}
+        - {type: string, pattern: "^[1-9]$"}
+    Itself:
+      oneOf:
+        - {$ref: "#/components/schemas/Itself"}
+        - {type: integer}
+"##;
+    let import = import::import("limits.yaml", text).unwrap();
+    let model = codegen::model(&spec_sources(&import)).unwrap_or_else(|d| panic!("{d}"));
+    let members = |name: &str| -> Vec<String> {
+        let def = model.find_type(name).unwrap_or_else(|| panic!("no {name}"));
+        let codegen::ir::TypeKind::OneOf(one_of) = &def.kind else {
+            panic!("{name} is no one_of");
+        };
+        one_of
+            .members
+            .iter()
+            .map(|m| model.name(m.ty).to_owned())
+            .collect()
+    };
+    assert_eq!(members("Limit"), ["LimitEnum", "LimitAmount"]);
+    assert_eq!(members("Labelled"), ["LabelledPeriod", "LabelledLabels"]);
+    assert!(model.find_type("Either").is_none() && model.find_type("Itself").is_none());
+    // The title names the client trait, which no type may: the schema is renamed.
+    assert_warned(
+        &import,
+        "`Limits` is the name of the client trait (the title's): imported as `LimitsSchema`",
+    );
+    assert_warned(
+        &import,
+        "components.schemas.Either.oneOf: `oneOf` is not supported",
+    );
+    assert_warned(
+        &import,
+        "components.schemas.Itself.oneOf: `oneOf` is not supported",
+    );
+}

@@ -87,7 +87,19 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let components = doc.get("components");
     check_components(components, &mut warnings);
     let schemes = security_schemes(components, &mut warnings);
-    let mut schemas = schemas::Schemas::new(components.and_then(|c| c.get("schemas")), warnings);
+    // The client trait is named after the title (as `api_block` reads it): no type may be.
+    let title = doc
+        .get("info")
+        .and_then(|i| i.get("title"))
+        .and_then(Node::scalar_text)
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "API".to_owned());
+    let client_trait = crate::names::api_trait_name(title.trim());
+    let mut schemas = schemas::Schemas::new(
+        components.and_then(|c| c.get("schemas")),
+        warnings,
+        &client_trait,
+    );
     schemas.build_named();
     let names: Vec<String> = schemes.iter().map(|(name, _)| name.clone()).collect();
     let imported = operations::import(&doc, &mut schemas, &names);

@@ -282,15 +282,24 @@ enum Member<'a> {
     Inline(&'a Node),
 }
 
-/// What a `oneOf`/`anyOf` member that is not a `$ref` is, when the import makes it a type of
-/// the `one_of`'s: an inline object (with `properties`), a string, an integer, a number, a
-/// boolean or an array. Anything else (an enum, a nested `oneOf` or `allOf`, a file, a member
-/// that only constrains the others, `{required: [a]}`) is not, and neither is a `$ref` to
-/// anything but an object schema: the `oneOf` stays a warning.
+/// What a `oneOf`/`anyOf` member that is not a `$ref` to an object schema is, when the import
+/// makes it a type of the `one_of`'s: an inline object (with `properties`), a string, an
+/// integer, a number, a boolean, an array, a string enum, a nested `oneOf`/`anyOf`, or a
+/// `$ref` to a schema that is not an object (an enum, a scalar, an array, another `oneOf`).
+/// Anything else (an `allOf`, a `not`, a file, a member that only constrains the others,
+/// `{required: [a]}`) is not: the `oneOf` stays a warning.
 fn inline_member_kind(member: &Node) -> Option<&'static str> {
-    let nested = ["$ref", "enum", "oneOf", "anyOf", "allOf", "not"];
-    if nested.iter().any(|key| member.get(key).is_some()) {
+    if ["allOf", "not"].iter().any(|key| member.get(key).is_some()) {
         return None;
+    }
+    if member.get("$ref").is_some() {
+        return Some("reference");
+    }
+    if member.get("oneOf").is_some() || member.get("anyOf").is_some() {
+        return member.get("properties").is_none().then_some("choice");
+    }
+    if member.get("enum").is_some() {
+        return is_string_enum(member).then_some("enum");
     }
     if member.get("properties").is_some() {
         return matches!(member.str_of("type"), None | Some("object")).then_some("object");
@@ -389,7 +398,8 @@ fn path_key(path: &str, key: &str) -> String {
 
 impl<'a> Schemas<'a> {
     /// Indexes and classifies `components.schemas`.
-    pub fn new(schemas: Option<&'a Node>, warnings: Warnings) -> Self {
+    /// `client_trait` is the name of the generated client trait, which no type may have.
+    pub fn new(schemas: Option<&'a Node>, warnings: Warnings, client_trait: &str) -> Self {
         let mut this = Schemas {
             list: Vec::new(),
             by_key: HashMap::new(),
@@ -402,12 +412,17 @@ impl<'a> Schemas<'a> {
             depth: 0,
             warnings,
         };
+        this.taken.insert(client_trait.to_owned());
         let Some(schemas) = schemas else {
             return this;
         };
         for (key, node) in schemas.entries() {
             let path = format!("components.schemas.{}", key.name);
             let mut name = type_name(&key.name);
+            let is_trait = name == client_trait;
+            if is_trait {
+                name.push_str("Schema");
+            }
             if name != key.name {
                 let mut n = 2;
                 let base = name.clone();
@@ -415,15 +430,17 @@ impl<'a> Schemas<'a> {
                     name = format!("{base}{n}");
                     n += 1;
                 }
+                let why = if is_trait {
+                    "is the name of the client trait (the title's)"
+                } else {
+                    "is not a type name the spec accepts (UpperCamelCase letters and digits, \
+                     not reserved)"
+                };
                 this.warnings.push(
                     Kind::TypeRenamed,
                     key.loc,
                     &path,
-                    format!(
-                        "`{}` is not a type name the spec accepts (UpperCamelCase letters and \
-                         digits, not reserved): imported as `{name}`",
-                        key.name
-                    ),
+                    format!("`{}` {why}: imported as `{name}`", key.name),
                 );
             }
             this.taken.insert(name.clone());
@@ -486,24 +503,75 @@ impl<'a> Schemas<'a> {
             .iter()
             .map(|m| match self.object_ref(m) {
                 Some(t) => Some(Member::Schema(t)),
+                // A member that is the `oneOf` itself would be a value holding itself.
+                None if m.get("$ref").is_some() => {
+                    let t = self.ref_target(m)?;
+                    (!std::ptr::eq(self.list[t].node, node)).then_some(Member::Inline(m))
+                }
                 None => inline_member_kind(m).map(|_| Member::Inline(m)),
             })
             .collect::<Option<_>>()?;
         let inline = members.iter().any(|m| matches!(m, Member::Inline(_)));
         let constrains_an_object = node.get("properties").is_some() || node.get("allOf").is_some();
-        (!(inline && constrains_an_object)).then_some(members)
+        // An enum is open (a value it does not list decodes as `Unknown`, which a request may
+        // not carry): beside another member that takes strings it would take theirs too, and
+        // a valid value would be refused. Such a `oneOf` stays a warning.
+        let takes_strings: Vec<&Node> = members
+            .iter()
+            .filter_map(|m| match m {
+                Member::Inline(n) if self.takes_strings(n, 0) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let open_beside_strings = takes_strings.len() > 1
+            && takes_strings
+                .iter()
+                .any(|n| !matches!(inline_member_kind(n), Some("string")));
+        let refused = (inline && constrains_an_object) || open_beside_strings;
+        (!refused).then_some(members)
+    }
+
+    /// Whether a member takes a JSON string: a string, an enum, a nested `oneOf` with such a
+    /// member, or a reference to one of those. Past a few nested `oneOf`s (a cycle), it may.
+    fn takes_strings(&self, member: &Node, depth: usize) -> bool {
+        let any_member = |node: &Node| {
+            depth > 8
+                || node
+                    .get("oneOf")
+                    .or_else(|| node.get("anyOf"))
+                    .is_some_and(|m| m.items().iter().any(|m| self.takes_strings(m, depth + 1)))
+        };
+        match inline_member_kind(member) {
+            Some("string" | "enum") => true,
+            Some("choice") => any_member(member),
+            Some("reference") => self.ref_target(member).is_some_and(|t| {
+                let target = &self.list[t];
+                match target.class {
+                    Class::Enum => true,
+                    Class::OneOf => any_member(target.node),
+                    Class::Alias => matches!(target.node.str_of("type"), None | Some("string")),
+                    _ => false,
+                }
+            }),
+            _ => false,
+        }
     }
 
     /// The object schema a `$ref` member ends at, if it is one.
     fn object_ref(&self, member: &Node) -> Option<usize> {
+        let t = self.ref_target(member)?;
+        (self.list[t].class == Class::Object).then_some(t)
+    }
+
+    /// The schema a `$ref` node ends at, wrappers followed.
+    fn ref_target(&self, member: &Node) -> Option<usize> {
         let key = member
             .str_of("$ref")?
             .strip_prefix("#/components/schemas/")?
             .replace("~1", "/")
             .replace("~0", "~");
         let &t = self.by_key.get(key.as_str())?;
-        let t = self.follow(t)?;
-        (self.list[t].class == Class::Object).then_some(t)
+        self.follow(t)
     }
 
     /// The type of a member that is not a `$ref` to an object schema, named after the
@@ -511,10 +579,16 @@ impl<'a> Schemas<'a> {
     /// anything else a type whose `body` is all of the value (`in: whole_body`), which decodes
     /// from the bare value. (Built once: its `one_of` is.)
     fn member_type(&mut self, one_of: &str, node: &'a Node, path: &str) -> String {
-        let what = inline_member_kind(node).unwrap_or("member");
+        // A reference is named after the schema it names (`RetentionLengthDuration`).
+        let what = match inline_member_kind(node) {
+            Some("reference") => self
+                .ref_target(node)
+                .map_or_else(|| "member".to_owned(), |t| self.list[t].name.clone()),
+            what => what.unwrap_or("member").to_owned(),
+        };
         let name = self.inline_name(Site {
             owner: one_of,
-            prop: what,
+            prop: &what,
             suffix: "",
             path,
         });
