@@ -65,7 +65,8 @@ struct Call<'c> {
     request: Value,
 }
 
-type CallOutcome = (String, Value, Result<Value, Error>);
+/// The error as its text: an operation's error body may be its own type (the spec's `error`).
+type CallOutcome = (String, Value, Result<Value, String>);
 
 impl<'c> plaid_api::operations::OperationVisitor for Call<'c> {
     type Output = std::pin::Pin<Box<dyn Future<Output = CallOutcome> + 'c>>;
@@ -79,7 +80,9 @@ impl<'c> plaid_api::operations::OperationVisitor for Call<'c> {
             let request: O = serde_json::from_value(self.request).expect("request decodes");
             let sent = serde_json::to_value(&request).expect("encode");
             let answer = self.client.send(&request).await;
-            let answer = answer.map(|r| serde_json::to_value(&r).expect("encode"));
+            let answer = answer
+                .map(|r| serde_json::to_value(&r).expect("encode"))
+                .map_err(|e| e.to_string());
             (request.path().into_owned(), sent, answer)
         })
     }
@@ -96,7 +99,9 @@ impl<'c> plaid_api::operations::OperationVisitor for Call<'c> {
             let request: O = serde_json::from_value(self.request).expect("request decodes");
             let sent = serde_json::to_value(&request).expect("encode");
             let answer = self.client.send_document(&request).await;
-            let answer = answer.map(|doc| json!(String::from_utf8_lossy(doc.as_bytes())));
+            let answer = answer
+                .map(|doc| json!(String::from_utf8_lossy(doc.as_bytes())))
+                .map_err(|e| e.to_string());
             (request.path().into_owned(), sent, answer)
         })
     }
@@ -112,7 +117,12 @@ impl<'c> plaid_api::operations::OperationVisitor for Call<'c> {
         Box::pin(async move {
             let request: O = serde_json::from_value(self.request).expect("request decodes");
             let sent = serde_json::to_value(&request).expect("encode");
-            let answer = self.client.send_empty(&request).await.map(|()| Value::Null);
+            let answer = self
+                .client
+                .send_empty(&request)
+                .await
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string());
             (request.path().into_owned(), sent, answer)
         })
     }

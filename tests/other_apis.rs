@@ -211,8 +211,9 @@ fn swagger_petstore_imports_regenerates_and_builds_outside_the_workspace() {
 /// method with another, told apart by a URL fragment (which is not sent: each is a variant,
 /// a method of the client on that route), two are `OPTIONS` and one has a placeholder after a
 /// prefix (`thumbnail.{extension}`); five answer another status with another body (a 202
-/// "retry later" beside a download, a 204 beside a JSON answer), each an enum of its answers.
-/// Every operation is in the crate.
+/// "retry later" beside a download, a 204 beside a JSON answer), each an enum of its answers;
+/// the three OAuth operations answer errors in a type of their own. Every operation is in the
+/// crate.
 #[test]
 fn box_imports_regenerates_and_builds_outside_the_workspace() {
     let (scratch, out) = import_regenerate_and_build(BOX, "box-platform-api");
@@ -233,6 +234,13 @@ fn box_imports_regenerates_and_builds_outside_the_workspace() {
         client.matches("self.send_answers(request)").count(),
         5,
         "operations with several answers"
+    );
+    // The OAuth operations answer errors in OAuth's shape, typed as their own.
+    assert_eq!(
+        client
+            .matches("Its errors carry [`OAuth2Error`](crate::models::OAuth2Error)")
+            .count(),
+        3
     );
     let _ = std::fs::remove_dir_all(&scratch);
 }

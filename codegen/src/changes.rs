@@ -125,6 +125,10 @@ impl Changes {
             };
             // The status counts once an operation has several answers: the client's type is
             // then an enum of them.
+            let error_body = |model: &Model, op: &crate::ir::Operation| match op.error {
+                Some(id) => format!("`{}`", model.name(id)),
+                None => "the API's error type".to_owned(),
+            };
             let answer = |model: &Model, op: &crate::ir::Operation| {
                 if op.answers.is_empty() {
                     return body(model, &op.response);
@@ -146,6 +150,10 @@ impl Changes {
                 if a != b {
                     self.push(true, id, format!("{role} {a} became {b}"));
                 }
+            }
+            let (a, b) = (error_body(before, op), error_body(after, new_op));
+            if a != b {
+                self.push(true, id, format!("errors now carry {b}, not {a}"));
             }
             if op.idempotent != new_op.idempotent {
                 let what = if new_op.idempotent {

@@ -363,7 +363,7 @@ impl Model {
             }
         }
         for op in &self.operations {
-            for response in op.json_types() {
+            for response in op.json_types().chain(op.error) {
                 edge(op.request, response);
             }
         }
@@ -747,6 +747,8 @@ pub struct Operation {
     /// The other success answers (the spec's `answers`), in the spec's order: with any, the
     /// operation answers an enum with a variant per status, its own answer's first.
     pub answers: Vec<Answer>,
+    /// The type of its non-2xx bodies when it is not the API's (the spec's `error`).
+    pub error: Option<TypeId>,
 }
 
 impl Operation {

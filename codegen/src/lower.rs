@@ -479,6 +479,10 @@ impl Lowerer<'_> {
             Some(method) => ir::HttpMethod::parse(&method.value)?,
         };
         let answers: Option<Vec<ir::Answer>> = answers.into_iter().collect();
+        let error = match &op.error {
+            Some(name) => Some(self.expect_object(&at.key("error"), name)?),
+            None => None,
+        };
         let (request, response, answers) = (request?, response?, answers?);
         let (path, variant) = crate::paths::split_variant(&op.path.value);
         op.path.value.starts_with('/').then(|| ir::Operation {
@@ -506,6 +510,7 @@ impl Lowerer<'_> {
                 .and_then(|b| BodyKind::from_spec(&b.value))
                 .unwrap_or_default(),
             answers,
+            error,
         })
     }
 

@@ -165,6 +165,10 @@ pub struct Operation {
     /// for `response: empty` where the API says so): what a generated server answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Spanned<u16>>,
+    /// The type of its non-2xx answers' bodies when it is not the API's (`api.error`): an
+    /// OAuth token endpoint's `{error, error_description}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Name>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
     #[serde(default, skip_serializing_if = "is_false")]

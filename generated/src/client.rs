@@ -2246,11 +2246,16 @@ pub trait PlaidApi: Send + Sync {
     /// provided. This endpoint supports `Content-Type: application/x-www-form-urlencoded` as well
     /// as JSON. The fields for the form are equivalent to the fields for JSON and conform to the
     /// OAuth 2.0 specification.
+    ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type.
     #[cfg(feature = "models-oauth")]
     fn oauth_token(
         &self,
         request: &models::OAuthTokenRequest,
-    ) -> impl Future<Output = Result<models::OAuthTokenResponse, Error>> + Send;
+    ) -> impl Future<
+        Output = Result<models::OAuthTokenResponse, Error<models::OAuthErrorResponse>>,
+    > + Send;
     /// `POST /oauth/introspect`: Get metadata about an OAuth token
     ///
     /// `/oauth/introspect` returns metadata about an access token or refresh token.
@@ -2258,11 +2263,19 @@ pub trait PlaidApi: Send + Sync {
     /// Note: This endpoint supports `Content-Type: application/x-www-form-urlencoded` as well as
     /// JSON. The fields for the form are equivalent to the fields for JSON and conform to the OAuth
     /// 2.0 specification.
+    ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type.
     #[cfg(feature = "models-oauth")]
     fn oauth_introspect(
         &self,
         request: &models::OAuthIntrospectRequest,
-    ) -> impl Future<Output = Result<models::OAuthIntrospectResponse, Error>> + Send;
+    ) -> impl Future<
+        Output = Result<
+            models::OAuthIntrospectResponse,
+            Error<models::OAuthErrorResponse>,
+        >,
+    > + Send;
     /// `POST /oauth/revoke`: Revoke an OAuth token
     ///
     /// `/oauth/revoke` revokes an access or refresh token, preventing any further use. If a refresh
@@ -2272,11 +2285,16 @@ pub trait PlaidApi: Send + Sync {
     /// Note: This endpoint supports `Content-Type: application/x-www-form-urlencoded` as well as
     /// JSON. The fields for the form are equivalent to the fields for JSON and conform to the OAuth
     /// 2.0 specification.
+    ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type.
     #[cfg(feature = "models-oauth")]
     fn oauth_revoke(
         &self,
         request: &models::OAuthRevokeRequest,
-    ) -> impl Future<Output = Result<models::OAuthRevokeResponse, Error>> + Send;
+    ) -> impl Future<
+        Output = Result<models::OAuthRevokeResponse, Error<models::OAuthErrorResponse>>,
+    > + Send;
     /// `POST /partner/customer/create`: Creates a new end customer for a Plaid reseller.
     ///
     /// The `/partner/customer/create` endpoint is used by reseller partners to create end
@@ -6026,21 +6044,21 @@ impl PlaidApi for crate::http::Client {
     async fn oauth_token(
         &self,
         request: &models::OAuthTokenRequest,
-    ) -> Result<models::OAuthTokenResponse, Error> {
+    ) -> Result<models::OAuthTokenResponse, Error<models::OAuthErrorResponse>> {
         self.send(request).await
     }
     #[cfg(feature = "models-oauth")]
     async fn oauth_introspect(
         &self,
         request: &models::OAuthIntrospectRequest,
-    ) -> Result<models::OAuthIntrospectResponse, Error> {
+    ) -> Result<models::OAuthIntrospectResponse, Error<models::OAuthErrorResponse>> {
         self.send(request).await
     }
     #[cfg(feature = "models-oauth")]
     async fn oauth_revoke(
         &self,
         request: &models::OAuthRevokeRequest,
-    ) -> Result<models::OAuthRevokeResponse, Error> {
+    ) -> Result<models::OAuthRevokeResponse, Error<models::OAuthErrorResponse>> {
         self.send(request).await
     }
     #[cfg(feature = "models-partner")]

@@ -18,12 +18,17 @@ pub type ClientBuilder = ::specgen_runtime::client::ClientBuilder<
     crate::operations::Spec,
 >;
 
-/// Why a call failed.
-pub type Error = ::specgen_runtime::client::Error<crate::operations::ApiErrorBody>;
+/// Why a call failed; `E`, the body of a non-2xx answer, is the API's error type but for
+/// an operation whose spec names its own.
+pub type Error<E = crate::operations::ApiErrorBody> = ::specgen_runtime::client::Error<
+    E,
+>;
 
-/// A non-2xx answer: the status, the API's error object when the body is one, and the
-/// body, redacted.
-pub type ApiError = ::specgen_runtime::client::ApiError<crate::operations::ApiErrorBody>;
+/// A non-2xx answer: the status, the error object when the body is one, and the body,
+/// redacted.
+pub type ApiError<E = crate::operations::ApiErrorBody> = ::specgen_runtime::client::ApiError<
+    E,
+>;
 
 /// A setter per security scheme of the spec, on [`ClientBuilder`]; in the prelude.
 pub trait ClientBuilderExt: Sized {

@@ -229,10 +229,27 @@ impl ::std::fmt::Display for crate::models::PlaidError {
 }
 
 impl ::std::error::Error for crate::models::PlaidError {}
+#[cfg(feature = "models-oauth")]
+impl ::specgen_runtime::ErrorBody for crate::models::OAuthErrorResponse {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.request_id.as_str())
+    }
+}
+
+#[cfg(feature = "models-oauth")]
+impl ::std::fmt::Display for crate::models::OAuthErrorResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(self, f)
+    }
+}
+
+#[cfg(feature = "models-oauth")]
+impl ::std::error::Error for crate::models::OAuthErrorResponse {}
 /// `POST /accounts/get`: Retrieve accounts
 #[cfg(feature = "models-accounts")]
 impl ::specgen_runtime::Operation for crate::models::AccountsGetRequest {
     type Response = models::AccountsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "accounts_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/accounts/get";
@@ -246,6 +263,7 @@ impl ::specgen_runtime::Operation for crate::models::AccountsGetRequest {
 #[cfg(feature = "models-accounts")]
 impl ::specgen_runtime::Operation for crate::models::AccountsBalanceGetRequest {
     type Response = models::AccountsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "accounts_balance_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/accounts/balance/get";
@@ -259,6 +277,7 @@ impl ::specgen_runtime::Operation for crate::models::AccountsBalanceGetRequest {
 #[cfg(feature = "models-application")]
 impl ::specgen_runtime::Operation for crate::models::ApplicationGetRequest {
     type Response = models::ApplicationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "application_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/application/get";
@@ -272,6 +291,7 @@ impl ::specgen_runtime::Operation for crate::models::ApplicationGetRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportCreateRequest {
     type Response = models::AssetReportCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/create";
@@ -285,6 +305,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportCreateRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportGetRequest {
     type Response = models::AssetReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/get";
@@ -298,6 +319,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportGetRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportPDFGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/pdf/get";
@@ -308,6 +330,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportPDFGetRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportRefreshRequest {
     type Response = models::AssetReportRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/refresh";
@@ -321,6 +344,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportRefreshRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportFilterRequest {
     type Response = models::AssetReportFilterResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_filter";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/filter";
@@ -334,6 +358,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportFilterRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportRemoveRequest {
     type Response = models::AssetReportRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/remove";
@@ -347,6 +372,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportRemoveRequest {
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyCreateRequest {
     type Response = models::AssetReportAuditCopyCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_audit_copy_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/audit_copy/create";
@@ -360,6 +386,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyCreateR
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyGetRequest {
     type Response = models::AssetReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_audit_copy_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/audit_copy/get";
@@ -373,6 +400,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyGetRequ
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyPdfGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_audit_copy_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/audit_copy/pdf/get";
@@ -383,6 +411,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyPdfGetR
 #[cfg(feature = "models-asset_report")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyRemoveRequest {
     type Response = models::AssetReportAuditCopyRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "asset_report_audit_copy_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/asset_report/audit_copy/remove";
@@ -396,6 +425,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyRemoveR
 #[cfg(feature = "models-auth")]
 impl ::specgen_runtime::Operation for crate::models::AuthGetRequest {
     type Response = models::AuthGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "auth_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/auth/get";
@@ -409,6 +439,7 @@ impl ::specgen_runtime::Operation for crate::models::AuthGetRequest {
 #[cfg(feature = "models-auth")]
 impl ::specgen_runtime::Operation for crate::models::AuthVerifyRequest {
     type Response = models::AuthVerifyResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "auth_verify";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/auth/verify";
@@ -422,6 +453,7 @@ impl ::specgen_runtime::Operation for crate::models::AuthVerifyRequest {
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferGetRequest {
     type Response = models::BankTransferGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/get";
@@ -435,6 +467,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferGetRequest {
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferCreateRequest {
     type Response = models::BankTransferCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/create";
@@ -448,6 +481,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferCreateRequest {
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferListRequest {
     type Response = models::BankTransferListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/list";
@@ -461,6 +495,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferListRequest {
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferCancelRequest {
     type Response = models::BankTransferCancelResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_cancel";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/cancel";
@@ -474,6 +509,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferCancelRequest {
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferEventListRequest {
     type Response = models::BankTransferEventListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_event_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/event/list";
@@ -487,6 +523,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferEventListReques
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferEventSyncRequest {
     type Response = models::BankTransferEventSyncResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_event_sync";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/event/sync";
@@ -500,6 +537,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferEventSyncReques
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferSweepGetRequest {
     type Response = models::BankTransferSweepGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_sweep_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/sweep/get";
@@ -513,6 +551,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferSweepGetRequest
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferSweepListRequest {
     type Response = models::BankTransferSweepListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_sweep_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/sweep/list";
@@ -526,6 +565,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferSweepListReques
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferBalanceGetRequest {
     type Response = models::BankTransferBalanceGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_balance_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/balance/get";
@@ -539,6 +579,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferBalanceGetReque
 #[cfg(feature = "models-bank_transfer")]
 impl ::specgen_runtime::Operation for crate::models::BankTransferMigrateAccountRequest {
     type Response = models::BankTransferMigrateAccountResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "bank_transfer_migrate_account";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/bank_transfer/migrate_account";
@@ -552,6 +593,7 @@ impl ::specgen_runtime::Operation for crate::models::BankTransferMigrateAccountR
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconAccountRiskEvaluateRequest {
     type Response = models::BeaconAccountRiskEvaluateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_account_risk_evaluate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/account_risk/v1/evaluate";
@@ -565,6 +607,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconAccountRiskEvaluateRe
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
     type Response = models::BeaconUserCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/create";
@@ -578,6 +621,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserGetRequest {
     type Response = models::BeaconUserGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/get";
@@ -591,6 +635,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserGetRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserReviewRequest {
     type Response = models::BeaconUserGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_review";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/review";
@@ -604,6 +649,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserReviewRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconReportCreateRequest {
     type Response = models::BeaconReportCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_report_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/report/create";
@@ -617,6 +663,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconReportCreateRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconReportListRequest {
     type Response = models::BeaconReportListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_report_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/report/list";
@@ -630,6 +677,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconReportListRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationListRequest {
     type Response = models::BeaconReportSyndicationListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_report_syndication_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/report_syndication/list";
@@ -643,6 +691,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationList
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconReportGetRequest {
     type Response = models::BeaconReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_report_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/report/get";
@@ -656,6 +705,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconReportGetRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationGetRequest {
     type Response = models::BeaconReportSyndicationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_report_syndication_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/report_syndication/get";
@@ -669,6 +719,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationGetR
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserUpdateRequest {
     type Response = models::BeaconUserUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/update";
@@ -682,6 +733,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserUpdateRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconDuplicateGetRequest {
     type Response = models::BeaconDuplicateGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_duplicate_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/duplicate/get";
@@ -695,6 +747,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconDuplicateGetRequest {
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserHistoryListRequest {
     type Response = models::BeaconUserHistoryListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_history_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/history/list";
@@ -709,6 +762,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserHistoryListReques
 impl ::specgen_runtime::Operation
 for crate::models::BeaconUserAccountInsightsGetRequest {
     type Response = models::BeaconUserAccountInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beacon_user_account_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/account_insights/get";
@@ -723,6 +777,7 @@ for crate::models::BeaconUserAccountInsightsGetRequest {
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::CreditBankEmploymentGetRequest {
     type Response = models::CreditBankEmploymentGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_employment_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/credit/v1/bank_employment/get";
@@ -736,6 +791,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditBankEmploymentGetRequ
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsEnhanceGetRequest {
     type Response = models::TransactionsEnhanceGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_enhance";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/transactions/v1/enhance";
@@ -746,6 +802,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsEnhanceGetReque
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsRulesCreateRequest {
     type Response = models::TransactionsRulesCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_rules_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/transactions/rules/v1/create";
@@ -760,6 +817,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsRulesCreateRequ
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsRulesListRequest {
     type Response = models::TransactionsRulesListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_rules_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/transactions/rules/v1/list";
@@ -773,6 +831,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsRulesListReques
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsRulesRemoveRequest {
     type Response = models::TransactionsRulesRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_rules_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/transactions/rules/v1/remove";
@@ -787,6 +846,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsRulesRemoveRequ
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsUserInsightsGetRequest {
     type Response = models::TransactionsUserInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_user_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/transactions/user_insights/v1/get";
@@ -797,6 +857,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsUserInsightsGet
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::BetaEwaReportV1GetRequest {
     type Response = models::BetaEwaReportV1GetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beta_ewa_report_v1_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/ewa_report/v1/get";
@@ -810,6 +871,7 @@ impl ::specgen_runtime::Operation for crate::models::BetaEwaReportV1GetRequest {
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1CreateRequest {
     type Response = models::BetaPartnerCustomerV1CreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beta_partner_customer_v1_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/partner/customer/v1/create";
@@ -823,6 +885,7 @@ impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1Create
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1GetRequest {
     type Response = models::BetaPartnerCustomerV1GetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beta_partner_customer_v1_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/partner/customer/v1/get";
@@ -836,6 +899,7 @@ impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1GetReq
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1UpdateRequest {
     type Response = models::BetaPartnerCustomerV1UpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beta_partner_customer_v1_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/partner/customer/v1/update";
@@ -850,6 +914,7 @@ impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1Update
 #[cfg(feature = "models-beta")]
 impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1EnableRequest {
     type Response = models::BetaPartnerCustomerV1EnableResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "beta_partner_customer_v1_enable";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beta/partner/customer/v1/enable";
@@ -863,6 +928,7 @@ impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1Enable
 #[cfg(feature = "models-business_verification")]
 impl ::specgen_runtime::Operation for crate::models::BusinessVerificationGetRequest {
     type Response = models::BusinessVerificationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "business_verification_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/business_verification/get";
@@ -876,6 +942,7 @@ impl ::specgen_runtime::Operation for crate::models::BusinessVerificationGetRequ
 #[cfg(feature = "models-business_verification")]
 impl ::specgen_runtime::Operation for crate::models::BusinessVerificationCreateRequest {
     type Response = models::BusinessVerificationCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "business_verification_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/business_verification/create";
@@ -889,6 +956,7 @@ impl ::specgen_runtime::Operation for crate::models::BusinessVerificationCreateR
 #[cfg(feature = "models-cashflow_report")]
 impl ::specgen_runtime::Operation for crate::models::CashflowReportRefreshRequest {
     type Response = models::CashflowReportRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cashflow_report_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cashflow_report/refresh";
@@ -902,6 +970,7 @@ impl ::specgen_runtime::Operation for crate::models::CashflowReportRefreshReques
 #[cfg(feature = "models-cashflow_report")]
 impl ::specgen_runtime::Operation for crate::models::CashflowReportGetRequest {
     type Response = models::CashflowReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cashflow_report_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cashflow_report/get";
@@ -916,6 +985,7 @@ impl ::specgen_runtime::Operation for crate::models::CashflowReportGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CashflowReportTransactionsGetRequest {
     type Response = models::CashflowReportTransactionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cashflow_report_transactions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cashflow_report/transactions/get";
@@ -929,6 +999,7 @@ for crate::models::CashflowReportTransactionsGetRequest {
 #[cfg(feature = "models-cashflow_report")]
 impl ::specgen_runtime::Operation for crate::models::CashflowReportInsightsGetRequest {
     type Response = models::CashflowReportInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cashflow_report_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cashflow_report/insights/get";
@@ -944,6 +1015,7 @@ impl ::specgen_runtime::Operation for crate::models::CashflowReportInsightsGetRe
 #[cfg(feature = "models-categories")]
 impl ::specgen_runtime::Operation for crate::models::CategoriesGetRequest {
     type Response = models::CategoriesGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "categories_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/categories/get";
@@ -961,6 +1033,7 @@ impl ::specgen_runtime::Operation for crate::models::CategoriesGetRequest {
 #[cfg(feature = "models-consent")]
 impl ::specgen_runtime::Operation for crate::models::ConsentEventsGetRequest {
     type Response = models::ConsentEventsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "consent_events_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/consent/events/get";
@@ -974,6 +1047,7 @@ impl ::specgen_runtime::Operation for crate::models::ConsentEventsGetRequest {
 #[cfg(feature = "models-consumer_report")]
 impl ::specgen_runtime::Operation for crate::models::ConsumerReportPDFGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "consumer_report_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/consumer_report/pdf/get";
@@ -985,6 +1059,7 @@ impl ::specgen_runtime::Operation for crate::models::ConsumerReportPDFGetRequest
 impl ::specgen_runtime::Operation
 for crate::models::CraMonitoringInsightsSubscribeRequest {
     type Response = models::CraMonitoringInsightsSubscribeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_monitoring_insights_subscribe";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/monitoring_insights/subscribe";
@@ -999,6 +1074,7 @@ for crate::models::CraMonitoringInsightsSubscribeRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CraMonitoringInsightsUnsubscribeRequest {
     type Response = models::CraMonitoringInsightsUnsubscribeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_monitoring_insights_unsubscribe";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/monitoring_insights/unsubscribe";
@@ -1012,6 +1088,7 @@ for crate::models::CraMonitoringInsightsUnsubscribeRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraMonitoringInsightsGetRequest {
     type Response = models::CraMonitoringInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_monitoring_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/monitoring_insights/get";
@@ -1026,6 +1103,7 @@ impl ::specgen_runtime::Operation for crate::models::CraMonitoringInsightsGetReq
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraPartnerInsightsGetRequest {
     type Response = models::CraPartnerInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_partner_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/partner_insights/get";
@@ -1041,6 +1119,7 @@ impl ::specgen_runtime::Operation for crate::models::CraPartnerInsightsGetReques
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportIncomeInsightsGetRequest {
     type Response = models::CraCheckReportIncomeInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_income_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/income_insights/get";
@@ -1054,6 +1133,7 @@ for crate::models::CraCheckReportIncomeInsightsGetRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraCheckReportBaseReportGetRequest {
     type Response = models::CraCheckReportBaseReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_base_report_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/base_report/get";
@@ -1067,6 +1147,7 @@ impl ::specgen_runtime::Operation for crate::models::CraCheckReportBaseReportGet
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraCheckReportPDFGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/pdf/get";
@@ -1077,6 +1158,7 @@ impl ::specgen_runtime::Operation for crate::models::CraCheckReportPDFGetRequest
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraCheckReportCreateRequest {
     type Response = models::CraCheckReportCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/create";
@@ -1091,6 +1173,7 @@ impl ::specgen_runtime::Operation for crate::models::CraCheckReportCreateRequest
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportPartnerInsightsGetRequest {
     type Response = models::CraCheckReportPartnerInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_partner_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/partner_insights/get";
@@ -1106,6 +1189,7 @@ for crate::models::CraCheckReportPartnerInsightsGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportCashflowInsightsGetRequest {
     type Response = models::CraCheckReportCashflowInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_cashflow_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/cashflow_insights/get";
@@ -1119,6 +1203,7 @@ for crate::models::CraCheckReportCashflowInsightsGetRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraCheckReportLendScoreGetRequest {
     type Response = models::CraCheckReportLendScoreGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_lend_score_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/lend_score/get";
@@ -1133,6 +1218,7 @@ impl ::specgen_runtime::Operation for crate::models::CraCheckReportLendScoreGetR
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportNetworkInsightsGetRequest {
     type Response = models::CraCheckReportNetworkInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_network_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/network_insights/get";
@@ -1147,6 +1233,7 @@ for crate::models::CraCheckReportNetworkInsightsGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportVerificationGetRequest {
     type Response = models::CraCheckReportVerificationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_verification_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/verification/get";
@@ -1161,6 +1248,7 @@ for crate::models::CraCheckReportVerificationGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CraCheckReportVerificationPdfGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_check_report_verification_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/check_report/verification/pdf/get";
@@ -1172,6 +1260,7 @@ for crate::models::CraCheckReportVerificationPdfGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CraLoansApplicationsRegisterRequest {
     type Response = models::CraLoansApplicationsRegisterResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_loans_applications_register";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/loans/applications/register";
@@ -1185,6 +1274,7 @@ for crate::models::CraLoansApplicationsRegisterRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CRALoansRegisterRequest {
     type Response = models::CraLoansRegisterResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_loans_register";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/loans/register";
@@ -1198,6 +1288,7 @@ impl ::specgen_runtime::Operation for crate::models::CRALoansRegisterRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraLoansUpdateRequest {
     type Response = models::CraLoansUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_loans_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/loans/update";
@@ -1211,6 +1302,7 @@ impl ::specgen_runtime::Operation for crate::models::CraLoansUpdateRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraLoansUnregisterRequest {
     type Response = models::CraLoanUnregisterResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_loans_unregister";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/loans/unregister";
@@ -1224,6 +1316,7 @@ impl ::specgen_runtime::Operation for crate::models::CraLoansUnregisterRequest {
 #[cfg(feature = "models-cra")]
 impl ::specgen_runtime::Operation for crate::models::CraCreditProfileReportGetRequest {
     type Response = models::CraCreditProfileReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "cra_credit_profile_report_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/cra/credit_profile/report/get";
@@ -1237,6 +1330,7 @@ impl ::specgen_runtime::Operation for crate::models::CraCreditProfileReportGetRe
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenUpdateRequest {
     type Response = models::CreditAuditCopyTokenUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_audit_copy_token_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/audit_copy_token/update";
@@ -1250,6 +1344,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenUpdateR
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditSessionsGetRequest {
     type Response = models::CreditSessionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_sessions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/sessions/get";
@@ -1263,6 +1358,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditSessionsGetRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenCreateRequest {
     type Response = models::CreditAuditCopyTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_audit_copy_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/audit_copy_token/create";
@@ -1276,6 +1372,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenCreateR
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenRemoveRequest {
     type Response = models::CreditAuditCopyTokenRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_report_audit_copy_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/audit_copy_token/remove";
@@ -1290,6 +1387,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenRemoveR
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::AssetReportFreddieGetRequest {
     type Response = models::AssetReportFreddieGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_asset_report_freddie_mac_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/asset_report/freddie_mac/get";
@@ -1305,6 +1403,7 @@ impl ::specgen_runtime::Operation for crate::models::AssetReportFreddieGetReques
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditFreddieMacReportsGetRequest {
     type Response = models::CreditFreddieMacReportsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_freddie_mac_reports_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/freddie_mac/reports/get";
@@ -1319,6 +1418,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditFreddieMacReportsGetR
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeGetRequest {
     type Response = models::CreditBankIncomeGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_income_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/bank_income/get";
@@ -1333,6 +1433,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeGetRequest 
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditBankIncomePDFGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_income_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/bank_income/pdf/get";
@@ -1345,6 +1446,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditBankIncomePDFGetReque
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeRefreshRequest {
     type Response = models::CreditBankIncomeRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_income_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/bank_income/refresh";
@@ -1360,6 +1462,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeRefreshRequ
 impl ::specgen_runtime::Operation
 for crate::models::CreditBankIncomeWebhookUpdateRequest {
     type Response = models::CreditBankIncomeWebhookUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_income_webhook_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/bank_income/webhook/update";
@@ -1375,6 +1478,7 @@ for crate::models::CreditBankIncomeWebhookUpdateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CreditPayrollIncomeParsingConfigUpdateRequest {
     type Response = models::CreditPayrollIncomeParsingConfigUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_payroll_income_parsing_config_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/payroll_income/parsing_config/update";
@@ -1389,6 +1493,7 @@ for crate::models::CreditPayrollIncomeParsingConfigUpdateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::CreditBankStatementsUploadsGetRequest {
     type Response = models::CreditBankStatementsUploadsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_bank_statements_uploads_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/bank_statements/uploads/get";
@@ -1402,6 +1507,7 @@ for crate::models::CreditBankStatementsUploadsGetRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeGetRequest {
     type Response = models::CreditPayrollIncomeGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_payroll_income_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/payroll_income/get";
@@ -1417,6 +1523,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeGetReque
 impl ::specgen_runtime::Operation
 for crate::models::CreditPayrollIncomeRiskSignalsGetRequest {
     type Response = models::CreditPayrollIncomeRiskSignalsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_payroll_income_risk_signals_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/payroll_income/risk_signals/get";
@@ -1433,6 +1540,7 @@ for crate::models::CreditPayrollIncomeRiskSignalsGetRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomePrecheckRequest {
     type Response = models::CreditPayrollIncomePrecheckResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_payroll_income_precheck";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/payroll_income/precheck";
@@ -1446,6 +1554,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomePrecheck
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditEmploymentGetRequest {
     type Response = models::CreditEmploymentGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_employment_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/employment/get";
@@ -1459,6 +1568,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditEmploymentGetRequest 
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeRefreshRequest {
     type Response = models::CreditPayrollIncomeRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_payroll_income_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/payroll_income/refresh";
@@ -1472,6 +1582,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeRefreshR
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditRelayCreateRequest {
     type Response = models::CreditRelayCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_relay_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/relay/create";
@@ -1486,6 +1597,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditRelayCreateRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditRelayGetRequest {
     type Response = models::AssetReportGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_relay_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/relay/get";
@@ -1500,6 +1612,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditRelayGetRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditRelayPDFGetRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_relay_pdf_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/relay/pdf/get";
@@ -1510,6 +1623,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditRelayPDFGetRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditRelayRefreshRequest {
     type Response = models::CreditRelayRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_relay_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/relay/refresh";
@@ -1523,6 +1637,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditRelayRefreshRequest {
 #[cfg(feature = "models-credit")]
 impl ::specgen_runtime::Operation for crate::models::CreditRelayRemoveRequest {
     type Response = models::CreditRelayRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "credit_relay_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/credit/relay/remove";
@@ -1536,6 +1651,7 @@ impl ::specgen_runtime::Operation for crate::models::CreditRelayRemoveRequest {
 #[cfg(feature = "models-dashboard_user")]
 impl ::specgen_runtime::Operation for crate::models::DashboardUserGetRequest {
     type Response = models::DashboardUserGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "dashboard_user_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/dashboard_user/get";
@@ -1549,6 +1665,7 @@ impl ::specgen_runtime::Operation for crate::models::DashboardUserGetRequest {
 #[cfg(feature = "models-dashboard_user")]
 impl ::specgen_runtime::Operation for crate::models::DashboardUserListRequest {
     type Response = models::DashboardUserListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "dashboard_user_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/dashboard_user/list";
@@ -1562,6 +1679,7 @@ impl ::specgen_runtime::Operation for crate::models::DashboardUserListRequest {
 #[cfg(feature = "models-employers")]
 impl ::specgen_runtime::Operation for crate::models::EmployersSearchRequest {
     type Response = models::EmployersSearchResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "employers_search";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/employers/search";
@@ -1578,6 +1696,7 @@ impl ::specgen_runtime::Operation for crate::models::EmployersSearchRequest {
 #[cfg(feature = "models-employment")]
 impl ::specgen_runtime::Operation for crate::models::EmploymentVerificationGetRequest {
     type Response = models::EmploymentVerificationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "employment_verification_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/employment/verification/get";
@@ -1591,6 +1710,7 @@ impl ::specgen_runtime::Operation for crate::models::EmploymentVerificationGetRe
 #[cfg(feature = "models-fdx")]
 impl ::specgen_runtime::Operation for crate::models::FDXNotification {
     type Response = ();
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "fdx_notifications";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/fdx/notifications";
@@ -1601,6 +1721,7 @@ impl ::specgen_runtime::Operation for crate::models::FDXNotification {
 #[cfg(feature = "models-fdx")]
 impl ::specgen_runtime::Operation for crate::models::GetRecipientsRequest {
     type Response = models::GetRecipientsResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "get_recipients";
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/fdx/recipients";
@@ -1612,6 +1733,7 @@ impl ::specgen_runtime::Operation for crate::models::GetRecipientsRequest {
 #[cfg(feature = "models-fdx")]
 impl ::specgen_runtime::Operation for crate::models::FdxConsentGetRequest {
     type Response = models::FDXConsentGrant;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "fdx_consent_get";
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/fdx/consents/{consentId}";
@@ -1646,6 +1768,7 @@ impl ::specgen_runtime::Operation for crate::models::FdxConsentGetRequest {
 #[cfg(feature = "models-fdx")]
 impl ::specgen_runtime::Operation for crate::models::GetRecipientRequest {
     type Response = models::GetRecipientResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "get_recipient";
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/fdx/recipient/{recipientId}";
@@ -1697,6 +1820,7 @@ impl ::specgen_runtime::Operation for crate::models::GetRecipientRequest {
 #[cfg(feature = "models-identity")]
 impl ::specgen_runtime::Operation for crate::models::IdentityGetRequest {
     type Response = models::IdentityGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity/get";
@@ -1710,6 +1834,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityGetRequest {
 #[cfg(feature = "models-identity")]
 impl ::specgen_runtime::Operation for crate::models::IdentityDocumentsUploadsGetRequest {
     type Response = models::IdentityDocumentsUploadsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_documents_uploads_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity/documents/uploads/get";
@@ -1723,6 +1848,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityDocumentsUploadsGet
 #[cfg(feature = "models-identity")]
 impl ::specgen_runtime::Operation for crate::models::IdentityMatchRequest {
     type Response = models::IdentityMatchResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_match";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity/match";
@@ -1736,6 +1862,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityMatchRequest {
 #[cfg(feature = "models-identity")]
 impl ::specgen_runtime::Operation for crate::models::IdentityRefreshRequest {
     type Response = models::IdentityRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity/refresh";
@@ -1749,6 +1876,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityRefreshRequest {
 #[cfg(feature = "models-identity_verification")]
 impl ::specgen_runtime::Operation for crate::models::IdentityVerificationCreateRequest {
     type Response = models::IdentityVerificationCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_verification_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity_verification/create";
@@ -1762,6 +1890,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityVerificationCreateR
 #[cfg(feature = "models-identity_verification")]
 impl ::specgen_runtime::Operation for crate::models::IdentityVerificationGetRequest {
     type Response = models::IdentityVerificationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_verification_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity_verification/get";
@@ -1775,6 +1904,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityVerificationGetRequ
 #[cfg(feature = "models-identity_verification")]
 impl ::specgen_runtime::Operation for crate::models::IdentityVerificationListRequest {
     type Response = models::IdentityVerificationListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_verification_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity_verification/list";
@@ -1788,6 +1918,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityVerificationListReq
 #[cfg(feature = "models-identity_verification")]
 impl ::specgen_runtime::Operation for crate::models::IdentityVerificationRetryRequest {
     type Response = models::IdentityVerificationRetryResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_verification_retry";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity_verification/retry";
@@ -1802,6 +1933,7 @@ impl ::specgen_runtime::Operation for crate::models::IdentityVerificationRetryRe
 impl ::specgen_runtime::Operation
 for crate::models::IdentityVerificationAutofillCreateRequest {
     type Response = models::IdentityVerificationAutofillCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "identity_verification_autofill_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/identity_verification/autofill/create";
@@ -1817,6 +1949,7 @@ for crate::models::IdentityVerificationAutofillCreateRequest {
 #[cfg(feature = "models-income")]
 impl ::specgen_runtime::Operation for crate::models::IncomeVerificationCreateRequest {
     type Response = models::IncomeVerificationCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "income_verification_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/income/verification/create";
@@ -1834,6 +1967,7 @@ impl ::specgen_runtime::Operation for crate::models::IncomeVerificationCreateReq
 impl ::specgen_runtime::Operation
 for crate::models::IncomeVerificationPaystubsGetRequest {
     type Response = models::IncomeVerificationPaystubsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "income_verification_paystubs_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/income/verification/paystubs/get";
@@ -1851,6 +1985,7 @@ for crate::models::IncomeVerificationPaystubsGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::IncomeVerificationDocumentsDownloadRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "income_verification_documents_download";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/income/verification/documents/download";
@@ -1865,6 +2000,7 @@ for crate::models::IncomeVerificationDocumentsDownloadRequest {
 impl ::specgen_runtime::Operation
 for crate::models::IncomeVerificationTaxformsGetRequest {
     type Response = models::IncomeVerificationTaxformsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "income_verification_taxforms_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/income/verification/taxforms/get";
@@ -1881,6 +2017,7 @@ for crate::models::IncomeVerificationTaxformsGetRequest {
 #[cfg(feature = "models-income")]
 impl ::specgen_runtime::Operation for crate::models::IncomeVerificationPrecheckRequest {
     type Response = models::IncomeVerificationPrecheckResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "income_verification_precheck";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/income/verification/precheck";
@@ -1894,6 +2031,7 @@ impl ::specgen_runtime::Operation for crate::models::IncomeVerificationPrecheckR
 #[cfg(feature = "models-institutions")]
 impl ::specgen_runtime::Operation for crate::models::InstitutionsGetRequest {
     type Response = models::InstitutionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "institutions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/institutions/get";
@@ -1907,6 +2045,7 @@ impl ::specgen_runtime::Operation for crate::models::InstitutionsGetRequest {
 #[cfg(feature = "models-institutions")]
 impl ::specgen_runtime::Operation for crate::models::InstitutionsSearchRequest {
     type Response = models::InstitutionsSearchResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "institutions_search";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/institutions/search";
@@ -1920,6 +2059,7 @@ impl ::specgen_runtime::Operation for crate::models::InstitutionsSearchRequest {
 #[cfg(feature = "models-institutions")]
 impl ::specgen_runtime::Operation for crate::models::InstitutionsGetByIdRequest {
     type Response = models::InstitutionsGetByIdResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "institutions_get_by_id";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/institutions/get_by_id";
@@ -1933,6 +2073,7 @@ impl ::specgen_runtime::Operation for crate::models::InstitutionsGetByIdRequest 
 #[cfg(feature = "models-investments")]
 impl ::specgen_runtime::Operation for crate::models::InvestmentsHoldingsGetRequest {
     type Response = models::InvestmentsHoldingsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "investments_holdings_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/investments/holdings/get";
@@ -1946,6 +2087,7 @@ impl ::specgen_runtime::Operation for crate::models::InvestmentsHoldingsGetReque
 #[cfg(feature = "models-investments")]
 impl ::specgen_runtime::Operation for crate::models::InvestmentsTransactionsGetRequest {
     type Response = models::InvestmentsTransactionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "investments_transactions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/investments/transactions/get";
@@ -1959,6 +2101,7 @@ impl ::specgen_runtime::Operation for crate::models::InvestmentsTransactionsGetR
 #[cfg(feature = "models-investments")]
 impl ::specgen_runtime::Operation for crate::models::InvestmentsRefreshRequest {
     type Response = models::InvestmentsRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "investments_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/investments/refresh";
@@ -1972,6 +2115,7 @@ impl ::specgen_runtime::Operation for crate::models::InvestmentsRefreshRequest {
 #[cfg(feature = "models-investments")]
 impl ::specgen_runtime::Operation for crate::models::InvestmentsAuthGetRequest {
     type Response = models::InvestmentsAuthGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "investments_auth_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/investments/auth/get";
@@ -1985,6 +2129,7 @@ impl ::specgen_runtime::Operation for crate::models::InvestmentsAuthGetRequest {
 #[cfg(feature = "models-issues")]
 impl ::specgen_runtime::Operation for crate::models::IssuesSearchRequest {
     type Response = models::IssuesSearchResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "issues_search";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/issues/search";
@@ -1998,6 +2143,7 @@ impl ::specgen_runtime::Operation for crate::models::IssuesSearchRequest {
 #[cfg(feature = "models-issues")]
 impl ::specgen_runtime::Operation for crate::models::IssuesGetRequest {
     type Response = models::IssuesGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "issues_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/issues/get";
@@ -2011,6 +2157,7 @@ impl ::specgen_runtime::Operation for crate::models::IssuesGetRequest {
 #[cfg(feature = "models-issues")]
 impl ::specgen_runtime::Operation for crate::models::IssuesSubscribeRequest {
     type Response = models::IssuesSubscribeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "issues_subscribe";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/issues/subscribe";
@@ -2024,6 +2171,7 @@ impl ::specgen_runtime::Operation for crate::models::IssuesSubscribeRequest {
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemActivityListRequest {
     type Response = models::ItemActivityListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_activity_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/activity/list";
@@ -2037,6 +2185,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemActivityListRequest {
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemApplicationListRequest {
     type Response = models::ItemApplicationListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_application_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/application/list";
@@ -2050,6 +2199,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemApplicationListRequest 
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemApplicationUnlinkRequest {
     type Response = models::ItemApplicationUnlinkResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_application_unlink";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/application/unlink";
@@ -2063,6 +2213,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemApplicationUnlinkReques
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemApplicationScopesUpdateRequest {
     type Response = models::ItemApplicationScopesUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_application_scopes_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/application/scopes/update";
@@ -2076,6 +2227,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemApplicationScopesUpdate
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemGetRequest {
     type Response = models::ItemGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/get";
@@ -2089,6 +2241,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemGetRequest {
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemRemoveRequest {
     type Response = models::ItemRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/remove";
@@ -2102,6 +2255,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemRemoveRequest {
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemProductsTerminateRequest {
     type Response = models::ItemProductsTerminateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_products_terminate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/products/terminate";
@@ -2115,6 +2269,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemProductsTerminateReques
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemWebhookUpdateRequest {
     type Response = models::ItemWebhookUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_webhook_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/webhook/update";
@@ -2128,6 +2283,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemWebhookUpdateRequest {
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemAccessTokenInvalidateRequest {
     type Response = models::ItemAccessTokenInvalidateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_access_token_invalidate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/access_token/invalidate";
@@ -2141,6 +2297,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemAccessTokenInvalidateRe
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenExchangeRequest {
     type Response = models::ItemPublicTokenExchangeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_public_token_exchange";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/public_token/exchange";
@@ -2154,6 +2311,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenExchangeRequ
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenCreateRequest {
     type Response = models::ItemPublicTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_create_public_token";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/public_token/create";
@@ -2167,6 +2325,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenCreateReques
 #[cfg(feature = "models-item")]
 impl ::specgen_runtime::Operation for crate::models::ItemImportRequest {
     type Response = models::ItemImportResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "item_import";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/item/import";
@@ -2180,6 +2339,7 @@ impl ::specgen_runtime::Operation for crate::models::ItemImportRequest {
 #[cfg(feature = "models-liabilities")]
 impl ::specgen_runtime::Operation for crate::models::LiabilitiesGetRequest {
     type Response = models::LiabilitiesGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "liabilities_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/liabilities/get";
@@ -2193,6 +2353,7 @@ impl ::specgen_runtime::Operation for crate::models::LiabilitiesGetRequest {
 #[cfg(feature = "models-link")]
 impl ::specgen_runtime::Operation for crate::models::LinkTokenCreateRequest {
     type Response = models::LinkTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "link_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/link/token/create";
@@ -2206,6 +2367,7 @@ impl ::specgen_runtime::Operation for crate::models::LinkTokenCreateRequest {
 #[cfg(feature = "models-link")]
 impl ::specgen_runtime::Operation for crate::models::LinkTokenGetRequest {
     type Response = models::LinkTokenGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "link_token_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/link/token/get";
@@ -2220,6 +2382,7 @@ impl ::specgen_runtime::Operation for crate::models::LinkTokenGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::LinkOAuthCorrelationIdExchangeRequest {
     type Response = models::LinkOAuthCorrelationIdExchangeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "link_oauth_correlation_id_exchange";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/link/oauth/correlation_id/exchange";
@@ -2233,6 +2396,7 @@ for crate::models::LinkOAuthCorrelationIdExchangeRequest {
 #[cfg(feature = "models-link_delivery")]
 impl ::specgen_runtime::Operation for crate::models::LinkDeliveryCreateRequest {
     type Response = models::LinkDeliveryCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "link_delivery_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/link_delivery/create";
@@ -2246,6 +2410,7 @@ impl ::specgen_runtime::Operation for crate::models::LinkDeliveryCreateRequest {
 #[cfg(feature = "models-link_delivery")]
 impl ::specgen_runtime::Operation for crate::models::LinkDeliveryGetRequest {
     type Response = models::LinkDeliveryGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "link_delivery_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/link_delivery/get";
@@ -2259,6 +2424,7 @@ impl ::specgen_runtime::Operation for crate::models::LinkDeliveryGetRequest {
 #[cfg(feature = "models-network")]
 impl ::specgen_runtime::Operation for crate::models::NetworkStatusGetRequest {
     type Response = models::NetworkStatusGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "network_status_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/network/status/get";
@@ -2272,6 +2438,7 @@ impl ::specgen_runtime::Operation for crate::models::NetworkStatusGetRequest {
 #[cfg(feature = "models-oauth")]
 impl ::specgen_runtime::Operation for crate::models::OAuthTokenRequest {
     type Response = models::OAuthTokenResponse;
+    type ErrorBody = crate::models::OAuthErrorResponse;
     const ID: &'static str = "oauth_token";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth/token";
@@ -2285,6 +2452,7 @@ impl ::specgen_runtime::Operation for crate::models::OAuthTokenRequest {
 #[cfg(feature = "models-oauth")]
 impl ::specgen_runtime::Operation for crate::models::OAuthIntrospectRequest {
     type Response = models::OAuthIntrospectResponse;
+    type ErrorBody = crate::models::OAuthErrorResponse;
     const ID: &'static str = "oauth_introspect";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth/introspect";
@@ -2298,6 +2466,7 @@ impl ::specgen_runtime::Operation for crate::models::OAuthIntrospectRequest {
 #[cfg(feature = "models-oauth")]
 impl ::specgen_runtime::Operation for crate::models::OAuthRevokeRequest {
     type Response = models::OAuthRevokeResponse;
+    type ErrorBody = crate::models::OAuthErrorResponse;
     const ID: &'static str = "oauth_revoke";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth/revoke";
@@ -2311,6 +2480,7 @@ impl ::specgen_runtime::Operation for crate::models::OAuthRevokeRequest {
 #[cfg(feature = "models-partner")]
 impl ::specgen_runtime::Operation for crate::models::PartnerCustomerCreateRequest {
     type Response = models::PartnerCustomerCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "partner_customer_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/partner/customer/create";
@@ -2324,6 +2494,7 @@ impl ::specgen_runtime::Operation for crate::models::PartnerCustomerCreateReques
 #[cfg(feature = "models-partner")]
 impl ::specgen_runtime::Operation for crate::models::PartnerCustomerGetRequest {
     type Response = models::PartnerCustomerGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "partner_customer_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/partner/customer/get";
@@ -2338,6 +2509,7 @@ impl ::specgen_runtime::Operation for crate::models::PartnerCustomerGetRequest {
 #[cfg(feature = "models-partner")]
 impl ::specgen_runtime::Operation for crate::models::PartnerCustomerEnableRequest {
     type Response = models::PartnerCustomerEnableResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "partner_customer_enable";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/partner/customer/enable";
@@ -2351,6 +2523,7 @@ impl ::specgen_runtime::Operation for crate::models::PartnerCustomerEnableReques
 #[cfg(feature = "models-partner")]
 impl ::specgen_runtime::Operation for crate::models::PartnerCustomerRemoveRequest {
     type Response = models::PartnerCustomerRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "partner_customer_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/partner/customer/remove";
@@ -2366,6 +2539,7 @@ impl ::specgen_runtime::Operation for crate::models::PartnerCustomerRemoveReques
 impl ::specgen_runtime::Operation
 for crate::models::PartnerCustomerOAuthInstitutionsGetRequest {
     type Response = models::PartnerCustomerOAuthInstitutionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "partner_customer_oauth_institutions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/partner/customer/oauth_institutions/get";
@@ -2380,6 +2554,7 @@ for crate::models::PartnerCustomerOAuthInstitutionsGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationRecipientCreateRequest {
     type Response = models::PaymentInitiationRecipientCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_recipient_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/recipient/create";
@@ -2394,6 +2569,7 @@ for crate::models::PaymentInitiationRecipientCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationPaymentReverseRequest {
     type Response = models::PaymentInitiationPaymentReverseResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_payment_reverse";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/payment/reverse";
@@ -2408,6 +2584,7 @@ for crate::models::PaymentInitiationPaymentReverseRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationRecipientGetRequest {
     type Response = models::PaymentInitiationRecipientGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_recipient_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/recipient/get";
@@ -2422,6 +2599,7 @@ for crate::models::PaymentInitiationRecipientGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationRecipientListRequest {
     type Response = models::PaymentInitiationRecipientListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_recipient_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/recipient/list";
@@ -2436,6 +2614,7 @@ for crate::models::PaymentInitiationRecipientListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationPaymentCreateRequest {
     type Response = models::PaymentInitiationPaymentCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_payment_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/payment/create";
@@ -2452,6 +2631,7 @@ for crate::models::PaymentInitiationPaymentCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationPaymentTokenCreateRequest {
     type Response = models::PaymentInitiationPaymentTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "create_payment_token";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/payment/token/create";
@@ -2466,6 +2646,7 @@ for crate::models::PaymentInitiationPaymentTokenCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationConsentCreateRequest {
     type Response = models::PaymentInitiationConsentCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_consent_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/consent/create";
@@ -2479,6 +2660,7 @@ for crate::models::PaymentInitiationConsentCreateRequest {
 #[cfg(feature = "models-payment_initiation")]
 impl ::specgen_runtime::Operation for crate::models::PaymentInitiationConsentGetRequest {
     type Response = models::PaymentInitiationConsentGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_consent_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/consent/get";
@@ -2493,6 +2675,7 @@ impl ::specgen_runtime::Operation for crate::models::PaymentInitiationConsentGet
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationConsentRevokeRequest {
     type Response = models::PaymentInitiationConsentRevokeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_consent_revoke";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/consent/revoke";
@@ -2507,6 +2690,7 @@ for crate::models::PaymentInitiationConsentRevokeRequest {
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationConsentPaymentExecuteRequest {
     type Response = models::PaymentInitiationConsentPaymentExecuteResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_consent_payment_execute";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/consent/payment/execute";
@@ -2520,6 +2704,7 @@ for crate::models::PaymentInitiationConsentPaymentExecuteRequest {
 #[cfg(feature = "models-payment_initiation")]
 impl ::specgen_runtime::Operation for crate::models::PaymentInitiationPaymentGetRequest {
     type Response = models::PaymentInitiationPaymentGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_payment_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/payment/get";
@@ -2534,6 +2719,7 @@ impl ::specgen_runtime::Operation for crate::models::PaymentInitiationPaymentGet
 impl ::specgen_runtime::Operation
 for crate::models::PaymentInitiationPaymentListRequest {
     type Response = models::PaymentInitiationPaymentListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_initiation_payment_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_initiation/payment/list";
@@ -2549,6 +2735,7 @@ for crate::models::PaymentInitiationPaymentListRequest {
 #[cfg(feature = "models-payment_profile")]
 impl ::specgen_runtime::Operation for crate::models::PaymentProfileCreateRequest {
     type Response = models::PaymentProfileCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_profile_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_profile/create";
@@ -2564,6 +2751,7 @@ impl ::specgen_runtime::Operation for crate::models::PaymentProfileCreateRequest
 #[cfg(feature = "models-payment_profile")]
 impl ::specgen_runtime::Operation for crate::models::PaymentProfileGetRequest {
     type Response = models::PaymentProfileGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_profile_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_profile/get";
@@ -2579,6 +2767,7 @@ impl ::specgen_runtime::Operation for crate::models::PaymentProfileGetRequest {
 #[cfg(feature = "models-payment_profile")]
 impl ::specgen_runtime::Operation for crate::models::PaymentProfileRemoveRequest {
     type Response = models::PaymentProfileRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "payment_profile_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/payment_profile/remove";
@@ -2592,6 +2781,7 @@ impl ::specgen_runtime::Operation for crate::models::PaymentProfileRemoveRequest
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorAuthGetRequest {
     type Response = models::ProcessorAuthGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_auth_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/auth/get";
@@ -2605,6 +2795,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorAuthGetRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorAccountGetRequest {
     type Response = models::ProcessorAccountGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_account_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/account/get";
@@ -2619,6 +2810,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorAccountGetRequest 
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorInvestmentsHoldingsGetRequest {
     type Response = models::ProcessorInvestmentsHoldingsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_investments_holdings_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/investments/holdings/get";
@@ -2632,6 +2824,7 @@ for crate::models::ProcessorInvestmentsHoldingsGetRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorInvestmentsAuthGetRequest {
     type Response = models::ProcessorInvestmentsAuthGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_investments_auth_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/investments/auth/get";
@@ -2646,6 +2839,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorInvestmentsAuthGet
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorInvestmentsTransactionsGetRequest {
     type Response = models::ProcessorInvestmentsTransactionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_investments_transactions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/investments/transactions/get";
@@ -2659,6 +2853,7 @@ for crate::models::ProcessorInvestmentsTransactionsGetRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsGetRequest {
     type Response = models::ProcessorTransactionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_transactions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/transactions/get";
@@ -2672,6 +2867,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsGetReq
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsSyncRequest {
     type Response = models::ProcessorTransactionsSyncResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_transactions_sync";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/transactions/sync";
@@ -2686,6 +2882,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsSyncRe
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorTransactionsRefreshRequest {
     type Response = models::ProcessorTransactionsRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_transactions_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/transactions/refresh";
@@ -2700,6 +2897,7 @@ for crate::models::ProcessorTransactionsRefreshRequest {
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorTransactionsRecurringGetRequest {
     type Response = models::ProcessorTransactionsRecurringGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_transactions_recurring_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/transactions/recurring/get";
@@ -2713,6 +2911,7 @@ for crate::models::ProcessorTransactionsRecurringGetRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorSignalEvaluateRequest {
     type Response = models::ProcessorSignalEvaluateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_signal_evaluate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/signal/evaluate";
@@ -2727,6 +2926,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorSignalEvaluateRequ
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorSignalDecisionReportRequest {
     type Response = models::ProcessorSignalDecisionReportResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_signal_decision_report";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/signal/decision/report";
@@ -2740,6 +2940,7 @@ for crate::models::ProcessorSignalDecisionReportRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorSignalReturnReportRequest {
     type Response = models::ProcessorSignalReturnReportResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_signal_return_report";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/signal/return/report";
@@ -2753,6 +2954,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorSignalReturnReport
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorSignalPrepareRequest {
     type Response = models::ProcessorSignalPrepareResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_signal_prepare";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/signal/prepare";
@@ -2766,6 +2968,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorSignalPrepareReque
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorBankTransferCreateRequest {
     type Response = models::ProcessorBankTransferCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_bank_transfer_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/bank_transfer/create";
@@ -2779,6 +2982,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorBankTransferCreate
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorLiabilitiesGetRequest {
     type Response = models::ProcessorLiabilitiesGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_liabilities_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/liabilities/get";
@@ -2792,6 +2996,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorLiabilitiesGetRequ
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityGetRequest {
     type Response = models::ProcessorIdentityGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_identity_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/identity/get";
@@ -2805,6 +3010,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityGetRequest
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityMatchRequest {
     type Response = models::ProcessorIdentityMatchResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_identity_match";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/identity/match";
@@ -2818,6 +3024,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityMatchReque
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorBalanceGetRequest {
     type Response = models::ProcessorBalanceGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_balance_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/balance/get";
@@ -2831,6 +3038,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorBalanceGetRequest 
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorTokenCreateRequest {
     type Response = models::ProcessorTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/token/create";
@@ -2845,6 +3053,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorTokenCreateRequest
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorTokenPermissionsSetRequest {
     type Response = models::ProcessorTokenPermissionsSetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_token_permissions_set";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/token/permissions/set";
@@ -2859,6 +3068,7 @@ for crate::models::ProcessorTokenPermissionsSetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorTokenPermissionsGetRequest {
     type Response = models::ProcessorTokenPermissionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_token_permissions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/token/permissions/get";
@@ -2872,6 +3082,7 @@ for crate::models::ProcessorTokenPermissionsGetRequest {
 #[cfg(feature = "models-processor")]
 impl ::specgen_runtime::Operation for crate::models::ProcessorTokenWebhookUpdateRequest {
     type Response = models::ProcessorTokenWebhookUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_token_webhook_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/token/webhook/update";
@@ -2886,6 +3097,7 @@ impl ::specgen_runtime::Operation for crate::models::ProcessorTokenWebhookUpdate
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorStripeBankAccountTokenCreateRequest {
     type Response = models::ProcessorStripeBankAccountTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_stripe_bank_account_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/stripe/bank_account_token/create";
@@ -2900,6 +3112,7 @@ for crate::models::ProcessorStripeBankAccountTokenCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::ProcessorApexProcessorTokenCreateRequest {
     type Response = models::ProcessorTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "processor_apex_processor_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/processor/apex/processor_token/create";
@@ -2913,6 +3126,7 @@ for crate::models::ProcessorApexProcessorTokenCreateRequest {
 #[cfg(feature = "models-profile")]
 impl ::specgen_runtime::Operation for crate::models::ProfileNetworkStatusGetRequest {
     type Response = models::ProfileNetworkStatusGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "profile_network_status_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/profile/network_status/get";
@@ -2926,6 +3140,7 @@ impl ::specgen_runtime::Operation for crate::models::ProfileNetworkStatusGetRequ
 #[cfg(feature = "models-protect")]
 impl ::specgen_runtime::Operation for crate::models::ProtectUserInsightsGetRequest {
     type Response = models::ProtectUserInsightsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "protect_user_insights_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/protect/user/insights/get";
@@ -2939,6 +3154,7 @@ impl ::specgen_runtime::Operation for crate::models::ProtectUserInsightsGetReque
 #[cfg(feature = "models-protect")]
 impl ::specgen_runtime::Operation for crate::models::ProtectReportCreateRequest {
     type Response = models::ProtectReportCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "protect_report_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/protect/report/create";
@@ -2952,6 +3168,7 @@ impl ::specgen_runtime::Operation for crate::models::ProtectReportCreateRequest 
 #[cfg(feature = "models-protect")]
 impl ::specgen_runtime::Operation for crate::models::ProtectComputeRequest {
     type Response = models::ProtectComputeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "protect_compute";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/protect/compute";
@@ -2967,6 +3184,7 @@ impl ::specgen_runtime::Operation for crate::models::ProtectComputeRequest {
 #[cfg(feature = "models-protect")]
 impl ::specgen_runtime::Operation for crate::models::ProtectEventSendRequest {
     type Response = models::ProtectEventSendResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "protect_event_send";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/protect/event/send";
@@ -2982,6 +3200,7 @@ impl ::specgen_runtime::Operation for crate::models::ProtectEventSendRequest {
 #[cfg(feature = "models-protect")]
 impl ::specgen_runtime::Operation for crate::models::ProtectEventGetRequest {
     type Response = models::ProtectEventGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "protect_event_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/protect/event/get";
@@ -2995,6 +3214,7 @@ impl ::specgen_runtime::Operation for crate::models::ProtectEventGetRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxTransactionsCreateRequest {
     type Response = models::SandboxTransactionsCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transactions_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transactions/create";
@@ -3008,6 +3228,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxTransactionsCreateRe
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxProcessorTokenCreateRequest {
     type Response = models::SandboxProcessorTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_processor_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/processor_token/create";
@@ -3021,6 +3242,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxProcessorTokenCreate
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxPublicTokenCreateRequest {
     type Response = models::SandboxPublicTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_public_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/public_token/create";
@@ -3034,6 +3256,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxPublicTokenCreateReq
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxItemFireWebhookRequest {
     type Response = models::SandboxItemFireWebhookResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_item_fire_webhook";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/item/fire_webhook";
@@ -3047,6 +3270,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxItemFireWebhookReque
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxItemResetLoginRequest {
     type Response = models::SandboxItemResetLoginResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_item_reset_login";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/item/reset_login";
@@ -3061,6 +3285,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxItemResetLoginReques
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxItemApplicationSeedRequest {
     type Response = models::SandboxItemApplicationSeedResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_item_application_seed";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/item/application/seed";
@@ -3075,6 +3300,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxItemApplicationSeedR
 impl ::specgen_runtime::Operation
 for crate::models::SandboxItemSetVerificationStatusRequest {
     type Response = models::SandboxItemSetVerificationStatusResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_item_set_verification_status";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/item/set_verification_status";
@@ -3088,6 +3314,7 @@ for crate::models::SandboxItemSetVerificationStatusRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxUserResetLoginRequest {
     type Response = models::SandboxUserResetLoginResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_user_reset_login";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/user/reset_login";
@@ -3101,6 +3328,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxUserResetLoginReques
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxBankTransferSimulateRequest {
     type Response = models::SandboxBankTransferSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_bank_transfer_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/bank_transfer/simulate";
@@ -3115,6 +3343,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxBankTransferSimulate
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferSweepSimulateRequest {
     type Response = models::SandboxTransferSweepSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_sweep_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/sweep/simulate";
@@ -3128,6 +3357,7 @@ for crate::models::SandboxTransferSweepSimulateRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxTransferSimulateRequest {
     type Response = models::SandboxTransferSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/simulate";
@@ -3142,6 +3372,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxTransferSimulateRequ
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferRefundSimulateRequest {
     type Response = models::SandboxTransferRefundSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_refund_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/refund/simulate";
@@ -3157,6 +3388,7 @@ for crate::models::SandboxTransferRefundSimulateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferLedgerSimulateAvailableRequest {
     type Response = models::SandboxTransferLedgerSimulateAvailableResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_ledger_simulate_available";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/ledger/simulate_available";
@@ -3171,6 +3403,7 @@ for crate::models::SandboxTransferLedgerSimulateAvailableRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferLedgerDepositSimulateRequest {
     type Response = models::SandboxTransferLedgerDepositSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_ledger_deposit_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/ledger/deposit/simulate";
@@ -3185,6 +3418,7 @@ for crate::models::SandboxTransferLedgerDepositSimulateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferLedgerWithdrawSimulateRequest {
     type Response = models::SandboxTransferLedgerWithdrawSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_ledger_withdraw_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/ledger/withdraw/simulate";
@@ -3199,6 +3433,7 @@ for crate::models::SandboxTransferLedgerWithdrawSimulateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferRepaymentSimulateRequest {
     type Response = models::SandboxTransferRepaymentSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_repayment_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/repayment/simulate";
@@ -3212,6 +3447,7 @@ for crate::models::SandboxTransferRepaymentSimulateRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxTransferFireWebhookRequest {
     type Response = models::SandboxTransferFireWebhookResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_fire_webhook";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/fire_webhook";
@@ -3226,6 +3462,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxTransferFireWebhookR
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferTestClockCreateRequest {
     type Response = models::SandboxTransferTestClockCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_test_clock_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/test_clock/create";
@@ -3240,6 +3477,7 @@ for crate::models::SandboxTransferTestClockCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferTestClockAdvanceRequest {
     type Response = models::SandboxTransferTestClockAdvanceResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_test_clock_advance";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/test_clock/advance";
@@ -3253,6 +3491,7 @@ for crate::models::SandboxTransferTestClockAdvanceRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxTransferTestClockGetRequest {
     type Response = models::SandboxTransferTestClockGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_test_clock_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/test_clock/get";
@@ -3267,6 +3506,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxTransferTestClockGet
 impl ::specgen_runtime::Operation
 for crate::models::SandboxTransferTestClockListRequest {
     type Response = models::SandboxTransferTestClockListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_transfer_test_clock_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/transfer/test_clock/list";
@@ -3283,6 +3523,7 @@ for crate::models::SandboxTransferTestClockListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxPaymentProfileResetLoginRequest {
     type Response = models::SandboxPaymentProfileResetLoginResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_payment_profile_reset_login";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/payment_profile/reset_login";
@@ -3296,6 +3537,7 @@ for crate::models::SandboxPaymentProfileResetLoginRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxPaymentSimulateRequest {
     type Response = models::SandboxPaymentSimulateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_payment_simulate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/payment/simulate";
@@ -3310,6 +3552,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxPaymentSimulateReque
 impl ::specgen_runtime::Operation
 for crate::models::SandboxBankTransferFireWebhookRequest {
     type Response = models::SandboxBankTransferFireWebhookResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_bank_transfer_fire_webhook";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/bank_transfer/fire_webhook";
@@ -3323,6 +3566,7 @@ for crate::models::SandboxBankTransferFireWebhookRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxIncomeFireWebhookRequest {
     type Response = models::SandboxIncomeFireWebhookResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_income_fire_webhook";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/income/fire_webhook";
@@ -3337,6 +3581,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxIncomeFireWebhookReq
 impl ::specgen_runtime::Operation
 for crate::models::SandboxBankIncomeFireWebhookRequest {
     type Response = models::SandboxBankIncomeFireWebhookResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_bank_income_fire_webhook";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/bank_income/fire_webhook";
@@ -3351,6 +3596,7 @@ for crate::models::SandboxBankIncomeFireWebhookRequest {
 impl ::specgen_runtime::Operation
 for crate::models::SandboxCraCashflowUpdatesUpdateRequest {
     type Response = models::SandboxCraCashflowUpdatesUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_cra_cashflow_updates_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/cra/cashflow_updates/update";
@@ -3365,6 +3611,7 @@ for crate::models::SandboxCraCashflowUpdatesUpdateRequest {
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxOauthSelectAccountsRequest {
     type Response = models::SandboxOauthSelectAccountsResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "sandbox_oauth_select_accounts";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/oauth/select_accounts";
@@ -3375,6 +3622,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxOauthSelectAccountsR
 #[cfg(feature = "models-session")]
 impl ::specgen_runtime::Operation for crate::models::SessionTokenCreateRequest {
     type Response = models::SessionTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "session_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/session/token/create";
@@ -3388,6 +3636,7 @@ impl ::specgen_runtime::Operation for crate::models::SessionTokenCreateRequest {
 #[cfg(feature = "models-signal")]
 impl ::specgen_runtime::Operation for crate::models::SignalEvaluateRequest {
     type Response = models::SignalEvaluateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "signal_evaluate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/signal/evaluate";
@@ -3401,6 +3650,7 @@ impl ::specgen_runtime::Operation for crate::models::SignalEvaluateRequest {
 #[cfg(feature = "models-signal")]
 impl ::specgen_runtime::Operation for crate::models::SignalScheduleRequest {
     type Response = models::SignalScheduleResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "signal_schedule";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/signal/schedule";
@@ -3414,6 +3664,7 @@ impl ::specgen_runtime::Operation for crate::models::SignalScheduleRequest {
 #[cfg(feature = "models-signal")]
 impl ::specgen_runtime::Operation for crate::models::SignalDecisionReportRequest {
     type Response = models::SignalDecisionReportResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "signal_decision_report";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/signal/decision/report";
@@ -3427,6 +3678,7 @@ impl ::specgen_runtime::Operation for crate::models::SignalDecisionReportRequest
 #[cfg(feature = "models-signal")]
 impl ::specgen_runtime::Operation for crate::models::SignalReturnReportRequest {
     type Response = models::SignalReturnReportResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "signal_return_report";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/signal/return/report";
@@ -3440,6 +3692,7 @@ impl ::specgen_runtime::Operation for crate::models::SignalReturnReportRequest {
 #[cfg(feature = "models-signal")]
 impl ::specgen_runtime::Operation for crate::models::SignalPrepareRequest {
     type Response = models::SignalPrepareResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "signal_prepare";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/signal/prepare";
@@ -3453,6 +3706,7 @@ impl ::specgen_runtime::Operation for crate::models::SignalPrepareRequest {
 #[cfg(feature = "models-statements")]
 impl ::specgen_runtime::Operation for crate::models::StatementsListRequest {
     type Response = models::StatementsListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "statements_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/statements/list";
@@ -3466,6 +3720,7 @@ impl ::specgen_runtime::Operation for crate::models::StatementsListRequest {
 #[cfg(feature = "models-statements")]
 impl ::specgen_runtime::Operation for crate::models::StatementsDownloadRequest {
     type Response = ::specgen_runtime::Binary;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "statements_download";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/statements/download";
@@ -3476,6 +3731,7 @@ impl ::specgen_runtime::Operation for crate::models::StatementsDownloadRequest {
 #[cfg(feature = "models-statements")]
 impl ::specgen_runtime::Operation for crate::models::StatementsRefreshRequest {
     type Response = models::StatementsRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "statements_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/statements/refresh";
@@ -3489,6 +3745,7 @@ impl ::specgen_runtime::Operation for crate::models::StatementsRefreshRequest {
 #[cfg(feature = "models-transactions")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsGetRequest {
     type Response = models::TransactionsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transactions/get";
@@ -3502,6 +3759,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsGetRequest {
 #[cfg(feature = "models-transactions")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsRefreshRequest {
     type Response = models::TransactionsRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transactions/refresh";
@@ -3515,6 +3773,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsRefreshRequest 
 #[cfg(feature = "models-transactions")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsRecurringGetRequest {
     type Response = models::TransactionsRecurringGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_recurring_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transactions/recurring/get";
@@ -3528,6 +3787,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsRecurringGetReq
 #[cfg(feature = "models-transactions")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsSyncRequest {
     type Response = models::TransactionsSyncResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_sync";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transactions/sync";
@@ -3541,6 +3801,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsSyncRequest {
 #[cfg(feature = "models-transactions")]
 impl ::specgen_runtime::Operation for crate::models::TransactionsEnrichRequest {
     type Response = models::TransactionsEnrichResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transactions_enrich";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transactions/enrich";
@@ -3554,6 +3815,7 @@ impl ::specgen_runtime::Operation for crate::models::TransactionsEnrichRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferGetRequest {
     type Response = models::TransferGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/get";
@@ -3567,6 +3829,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRecurringGetRequest {
     type Response = models::TransferRecurringGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_recurring_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/recurring/get";
@@ -3580,6 +3843,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRecurringGetRequest
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCreateRequest {
     type Response = models::TransferAuthorizationCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_authorization_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/authorization/create";
@@ -3593,6 +3857,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCreate
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCancelRequest {
     type Response = models::TransferAuthorizationCancelResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_authorization_cancel";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/authorization/cancel";
@@ -3608,6 +3873,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCancel
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferBalanceGetRequest {
     type Response = models::TransferBalanceGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_balance_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/balance/get";
@@ -3621,6 +3887,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferBalanceGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferCapabilitiesGetRequest {
     type Response = models::TransferCapabilitiesGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_capabilities_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/capabilities/get";
@@ -3634,6 +3901,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferCapabilitiesGetRequ
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferConfigurationGetRequest {
     type Response = models::TransferConfigurationGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_configuration_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/configuration/get";
@@ -3647,6 +3915,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferConfigurationGetReq
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferLedgerGetRequest {
     type Response = models::TransferLedgerGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_ledger_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/ledger/get";
@@ -3660,6 +3929,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferLedgerGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferLedgerDistributeRequest {
     type Response = models::TransferLedgerDistributeResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_ledger_distribute";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/ledger/distribute";
@@ -3673,6 +3943,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferLedgerDistributeReq
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferLedgerDepositRequest {
     type Response = models::TransferLedgerDepositResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_ledger_deposit";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/ledger/deposit";
@@ -3686,6 +3957,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferLedgerDepositReques
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferLedgerWithdrawRequest {
     type Response = models::TransferLedgerWithdrawResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_ledger_withdraw";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/ledger/withdraw";
@@ -3701,6 +3973,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferLedgerWithdrawReque
 impl ::specgen_runtime::Operation
 for crate::models::TransferOriginatorFundingAccountUpdateRequest {
     type Response = models::TransferOriginatorFundingAccountUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_originator_funding_account_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/originator/funding_account/update";
@@ -3716,6 +3989,7 @@ for crate::models::TransferOriginatorFundingAccountUpdateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::TransferOriginatorFundingAccountCreateRequest {
     type Response = models::TransferOriginatorFundingAccountCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_originator_funding_account_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/originator/funding_account/create";
@@ -3729,6 +4003,7 @@ for crate::models::TransferOriginatorFundingAccountCreateRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferMetricsGetRequest {
     type Response = models::TransferMetricsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_metrics_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/metrics/get";
@@ -3742,6 +4017,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferMetricsGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferCreateRequest {
     type Response = models::TransferCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/create";
@@ -3755,6 +4031,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferCreateRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRecurringCreateRequest {
     type Response = models::TransferRecurringCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_recurring_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/recurring/create";
@@ -3768,6 +4045,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRecurringCreateRequ
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferListRequest {
     type Response = models::TransferListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/list";
@@ -3781,6 +4059,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferListRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRecurringListRequest {
     type Response = models::TransferRecurringListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_recurring_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/recurring/list";
@@ -3794,6 +4073,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRecurringListReques
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferCancelRequest {
     type Response = models::TransferCancelResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_cancel";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/cancel";
@@ -3807,6 +4087,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferCancelRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRecurringCancelRequest {
     type Response = models::TransferRecurringCancelResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_recurring_cancel";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/recurring/cancel";
@@ -3820,6 +4101,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRecurringCancelRequ
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferEventListRequest {
     type Response = models::TransferEventListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_event_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/event/list";
@@ -3833,6 +4115,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferEventListRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferLedgerEventListRequest {
     type Response = models::TransferLedgerEventListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_ledger_event_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/ledger/event/list";
@@ -3846,6 +4129,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferLedgerEventListRequ
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferEventSyncRequest {
     type Response = models::TransferEventSyncResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_event_sync";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/event/sync";
@@ -3859,6 +4143,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferEventSyncRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferSweepGetRequest {
     type Response = models::TransferSweepGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_sweep_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/sweep/get";
@@ -3872,6 +4157,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferSweepGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferSweepListRequest {
     type Response = models::TransferSweepListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_sweep_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/sweep/list";
@@ -3885,6 +4171,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferSweepListRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferMigrateAccountRequest {
     type Response = models::TransferMigrateAccountResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_migrate_account";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/migrate_account";
@@ -3898,6 +4185,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferMigrateAccountReque
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferIntentCreateRequest {
     type Response = models::TransferIntentCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_intent_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/intent/create";
@@ -3911,6 +4199,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferIntentCreateRequest
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferIntentGetRequest {
     type Response = models::TransferIntentGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_intent_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/intent/get";
@@ -3924,6 +4213,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferIntentGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRepaymentListRequest {
     type Response = models::TransferRepaymentListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_repayment_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/repayment/list";
@@ -3937,6 +4227,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRepaymentListReques
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRepaymentReturnListRequest {
     type Response = models::TransferRepaymentReturnListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_repayment_return_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/repayment/return/list";
@@ -3952,6 +4243,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRepaymentReturnList
 impl ::specgen_runtime::Operation
 for crate::models::TransferPlatformRequirementSubmitRequest {
     type Response = models::TransferPlatformRequirementSubmitResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_platform_requirement_submit";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/platform/requirement/submit";
@@ -3965,6 +4257,7 @@ for crate::models::TransferPlatformRequirementSubmitRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferOriginatorCreateRequest {
     type Response = models::TransferOriginatorCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_originator_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/originator/create";
@@ -3978,6 +4271,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferOriginatorCreateReq
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferQuestionnaireCreateRequest {
     type Response = models::TransferQuestionnaireCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_questionnaire_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/questionnaire/create";
@@ -3991,6 +4285,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferQuestionnaireCreate
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferDiligenceSubmitRequest {
     type Response = models::TransferDiligenceSubmitResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_diligence_submit";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/diligence/submit";
@@ -4006,6 +4301,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferDiligenceSubmitRequ
 impl ::specgen_runtime::Operation
 for crate::models::TransferDiligenceDocumentUploadRequest {
     type Response = models::TransferDiligenceDocumentUploadResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_diligence_document_upload";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/diligence/document/upload";
@@ -4043,6 +4339,7 @@ for crate::models::TransferDiligenceDocumentUploadRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferOriginatorGetRequest {
     type Response = models::TransferOriginatorGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_originator_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/originator/get";
@@ -4056,6 +4353,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferOriginatorGetReques
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferOriginatorListRequest {
     type Response = models::TransferOriginatorListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_originator_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/originator/list";
@@ -4069,6 +4367,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferOriginatorListReque
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRefundCreateRequest {
     type Response = models::TransferRefundCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_refund_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/refund/create";
@@ -4082,6 +4381,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRefundCreateRequest
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRefundGetRequest {
     type Response = models::TransferRefundGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_refund_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/refund/get";
@@ -4095,6 +4395,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRefundGetRequest {
 #[cfg(feature = "models-transfer")]
 impl ::specgen_runtime::Operation for crate::models::TransferRefundCancelRequest {
     type Response = models::TransferRefundCancelResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_refund_cancel";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/refund/cancel";
@@ -4110,6 +4411,7 @@ impl ::specgen_runtime::Operation for crate::models::TransferRefundCancelRequest
 impl ::specgen_runtime::Operation
 for crate::models::TransferPlatformOriginatorCreateRequest {
     type Response = models::TransferPlatformOriginatorCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_platform_originator_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/platform/originator/create";
@@ -4124,6 +4426,7 @@ for crate::models::TransferPlatformOriginatorCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::TransferPlatformPersonCreateRequest {
     type Response = models::TransferPlatformPersonCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "transfer_platform_person_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/platform/person/create";
@@ -4137,6 +4440,7 @@ for crate::models::TransferPlatformPersonCreateRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserTransactionsRefreshRequest {
     type Response = models::UserTransactionsRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_transactions_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/transactions/refresh";
@@ -4150,6 +4454,7 @@ impl ::specgen_runtime::Operation for crate::models::UserTransactionsRefreshRequ
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserFinancialDataRefreshRequest {
     type Response = models::UserFinancialDataRefreshResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_financial_data_refresh";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/financial_data/refresh";
@@ -4163,6 +4468,7 @@ impl ::specgen_runtime::Operation for crate::models::UserFinancialDataRefreshReq
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
     type Response = models::UserCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/create";
@@ -4201,6 +4507,7 @@ impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserGetRequest {
     type Response = models::UserGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/get";
@@ -4239,6 +4546,7 @@ impl ::specgen_runtime::Operation for crate::models::UserGetRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserIdentityRemoveRequest {
     type Response = models::UserIdentityRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_identity_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/identity/remove";
@@ -4277,6 +4585,7 @@ impl ::specgen_runtime::Operation for crate::models::UserIdentityRemoveRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
     type Response = models::UserUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/update";
@@ -4315,6 +4624,7 @@ impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
     type Response = models::UserRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/remove";
@@ -4353,6 +4663,7 @@ impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserProductsTerminateRequest {
     type Response = models::UserProductsTerminateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_products_terminate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/products/terminate";
@@ -4366,6 +4677,7 @@ impl ::specgen_runtime::Operation for crate::models::UserProductsTerminateReques
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserItemsGetRequest {
     type Response = models::UserItemsGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_items_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/items/get";
@@ -4379,6 +4691,7 @@ impl ::specgen_runtime::Operation for crate::models::UserItemsGetRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserItemsAssociateRequest {
     type Response = models::UserItemsAssociateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_items_associate";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/items/associate";
@@ -4392,6 +4705,7 @@ impl ::specgen_runtime::Operation for crate::models::UserItemsAssociateRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserItemsRemoveRequest {
     type Response = models::UserItemsRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_items_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/items/remove";
@@ -4405,6 +4719,7 @@ impl ::specgen_runtime::Operation for crate::models::UserItemsRemoveRequest {
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenCreateRequest {
     type Response = models::UserThirdPartyTokenCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_third_party_token_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/third_party_token/create";
@@ -4418,6 +4733,7 @@ impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenCreateRe
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenRemoveRequest {
     type Response = models::UserThirdPartyTokenRemoveResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_third_party_token_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/third_party_token/remove";
@@ -4431,6 +4747,7 @@ impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenRemoveRe
 #[cfg(feature = "models-user_account")]
 impl ::specgen_runtime::Operation for crate::models::UserAccountSessionGetRequest {
     type Response = models::UserAccountSessionGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_account_session_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user_account/session/get";
@@ -4444,6 +4761,7 @@ impl ::specgen_runtime::Operation for crate::models::UserAccountSessionGetReques
 #[cfg(feature = "models-user_account")]
 impl ::specgen_runtime::Operation for crate::models::UserAccountSessionEventSendRequest {
     type Response = models::UserAccountSessionEventSendResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "user_account_session_event_send";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user_account/session/event/send";
@@ -4457,6 +4775,7 @@ impl ::specgen_runtime::Operation for crate::models::UserAccountSessionEventSend
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletCreateRequest {
     type Response = models::WalletCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/create";
@@ -4470,6 +4789,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletCreateRequest {
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletGetRequest {
     type Response = models::WalletGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/get";
@@ -4483,6 +4803,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletGetRequest {
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletListRequest {
     type Response = models::WalletListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/list";
@@ -4496,6 +4817,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletListRequest {
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletTransactionExecuteRequest {
     type Response = models::WalletTransactionExecuteResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_transaction_execute";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/transaction/execute";
@@ -4509,6 +4831,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletTransactionExecuteReq
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletTransactionGetRequest {
     type Response = models::WalletTransactionGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_transaction_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/transaction/get";
@@ -4522,6 +4845,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletTransactionGetRequest
 #[cfg(feature = "models-wallet")]
 impl ::specgen_runtime::Operation for crate::models::WalletTransactionListRequest {
     type Response = models::WalletTransactionListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "wallet_transaction_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/wallet/transaction/list";
@@ -4536,6 +4860,7 @@ impl ::specgen_runtime::Operation for crate::models::WalletTransactionListReques
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityCreateRequest {
     type Response = models::WatchlistScreeningEntityCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/create";
@@ -4549,6 +4874,7 @@ for crate::models::WatchlistScreeningEntityCreateRequest {
 #[cfg(feature = "models-watchlist_screening")]
 impl ::specgen_runtime::Operation for crate::models::WatchlistScreeningEntityGetRequest {
     type Response = models::WatchlistScreeningEntityGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/get";
@@ -4563,6 +4889,7 @@ impl ::specgen_runtime::Operation for crate::models::WatchlistScreeningEntityGet
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityHistoryListRequest {
     type Response = models::WatchlistScreeningEntityHistoryListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_history_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/history/list";
@@ -4577,6 +4904,7 @@ for crate::models::WatchlistScreeningEntityHistoryListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityHitListRequest {
     type Response = models::WatchlistScreeningEntityHitListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_hit_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/hit/list";
@@ -4591,6 +4919,7 @@ for crate::models::WatchlistScreeningEntityHitListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityListRequest {
     type Response = models::WatchlistScreeningEntityListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/list";
@@ -4605,6 +4934,7 @@ for crate::models::WatchlistScreeningEntityListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityProgramGetRequest {
     type Response = models::WatchlistScreeningEntityProgramGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_program_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/program/get";
@@ -4619,6 +4949,7 @@ for crate::models::WatchlistScreeningEntityProgramGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityProgramListRequest {
     type Response = models::WatchlistScreeningEntityProgramListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_program_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/program/list";
@@ -4634,6 +4965,7 @@ for crate::models::WatchlistScreeningEntityProgramListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityReviewCreateRequest {
     type Response = models::WatchlistScreeningEntityReviewCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_review_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/review/create";
@@ -4648,6 +4980,7 @@ for crate::models::WatchlistScreeningEntityReviewCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityReviewListRequest {
     type Response = models::WatchlistScreeningEntityReviewListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_review_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/review/list";
@@ -4662,6 +4995,7 @@ for crate::models::WatchlistScreeningEntityReviewListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningEntityUpdateRequest {
     type Response = models::WatchlistScreeningEntityUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_entity_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/entity/update";
@@ -4676,6 +5010,7 @@ for crate::models::WatchlistScreeningEntityUpdateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualCreateRequest {
     type Response = models::WatchlistScreeningIndividualCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/create";
@@ -4690,6 +5025,7 @@ for crate::models::WatchlistScreeningIndividualCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualGetRequest {
     type Response = models::WatchlistScreeningIndividualGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/get";
@@ -4705,6 +5041,7 @@ for crate::models::WatchlistScreeningIndividualGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualHistoryListRequest {
     type Response = models::WatchlistScreeningIndividualHistoryListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_history_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/history/list";
@@ -4719,6 +5056,7 @@ for crate::models::WatchlistScreeningIndividualHistoryListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualHitListRequest {
     type Response = models::WatchlistScreeningIndividualHitListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_hit_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/hit/list";
@@ -4733,6 +5071,7 @@ for crate::models::WatchlistScreeningIndividualHitListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualListRequest {
     type Response = models::WatchlistScreeningIndividualListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/list";
@@ -4747,6 +5086,7 @@ for crate::models::WatchlistScreeningIndividualListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualProgramGetRequest {
     type Response = models::WatchlistScreeningIndividualProgramGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_program_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/program/get";
@@ -4762,6 +5102,7 @@ for crate::models::WatchlistScreeningIndividualProgramGetRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualProgramListRequest {
     type Response = models::WatchlistScreeningIndividualProgramListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_program_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/program/list";
@@ -4777,6 +5118,7 @@ for crate::models::WatchlistScreeningIndividualProgramListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualReviewCreateRequest {
     type Response = models::WatchlistScreeningIndividualReviewCreateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_review_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/review/create";
@@ -4792,6 +5134,7 @@ for crate::models::WatchlistScreeningIndividualReviewCreateRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualReviewListRequest {
     type Response = models::WatchlistScreeningIndividualReviewListResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_review_list";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/review/list";
@@ -4806,6 +5149,7 @@ for crate::models::WatchlistScreeningIndividualReviewListRequest {
 impl ::specgen_runtime::Operation
 for crate::models::WatchlistScreeningIndividualUpdateRequest {
     type Response = models::WatchlistScreeningIndividualUpdateResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "watchlist_screening_individual_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/watchlist_screening/individual/update";
@@ -4819,6 +5163,7 @@ for crate::models::WatchlistScreeningIndividualUpdateRequest {
 #[cfg(feature = "models-webhook_verification_key")]
 impl ::specgen_runtime::Operation for crate::models::WebhookVerificationKeyGetRequest {
     type Response = models::WebhookVerificationKeyGetResponse;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "webhook_verification_key_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/webhook_verification_key/get";

@@ -3141,6 +3141,10 @@ pub trait PlaidApiService: ServiceBasics {
     }
     /// `POST /oauth/token`: Create or refresh an OAuth access token
     ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type: answer them with `ServerError::with_body(status, &error)` (the router's own
+    /// refusals, such as a request that does not validate, keep the API's).
+    ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
     /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-oauth")]
@@ -3154,6 +3158,10 @@ pub trait PlaidApiService: ServiceBasics {
         async { answer }
     }
     /// `POST /oauth/introspect`: Get metadata about an OAuth token
+    ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type: answer them with `ServerError::with_body(status, &error)` (the router's own
+    /// refusals, such as a request that does not validate, keep the API's).
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
     /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
@@ -3175,6 +3183,10 @@ pub trait PlaidApiService: ServiceBasics {
         async { answer }
     }
     /// `POST /oauth/revoke`: Revoke an OAuth token
+    ///
+    /// Its errors carry [`OAuthErrorResponse`](crate::models::OAuthErrorResponse), not the API's
+    /// error type: answer them with `ServerError::with_body(status, &error)` (the router's own
+    /// refusals, such as a request that does not validate, keep the API's).
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
     /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).

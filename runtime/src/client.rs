@@ -672,18 +672,18 @@ impl<A: ClientSpec> Client<A> {
 
     /// Validates `request`, sends it, and decodes the JSON answer; retries as the policy
     /// says. An invalid request never reaches the network.
-    pub async fn send<O>(&self, request: &O) -> Result<O::Response, Error<A::ErrorBody>>
+    pub async fn send<O>(&self, request: &O) -> Result<O::Response, Error<O::ErrorBody>>
     where
         O: Operation + Validate,
         O::Response: serde::de::DeserializeOwned,
     {
-        self.call(request, decode_json::<O::Response, A::ErrorBody>)
+        self.call(request, decode_json::<O::Response, O::ErrorBody>)
             .await
     }
 
     /// [`send`](Self::send) for an operation that answers with a document (a PDF, a ZIP):
     /// the body as it came.
-    pub async fn send_document<O>(&self, request: &O) -> Result<Binary, Error<A::ErrorBody>>
+    pub async fn send_document<O>(&self, request: &O) -> Result<Binary, Error<O::ErrorBody>>
     where
         O: Operation<Response = Binary> + Validate,
     {
@@ -694,17 +694,17 @@ impl<A: ClientSpec> Client<A> {
     /// [`send`](Self::send) for an operation with several success answers (the spec's
     /// `answers`): the answer of the status the server sent, as its variant of the operation's
     /// enum.
-    pub async fn send_answers<O>(&self, request: &O) -> Result<O::Response, Error<A::ErrorBody>>
+    pub async fn send_answers<O>(&self, request: &O) -> Result<O::Response, Error<O::ErrorBody>>
     where
         O: Operation + Validate,
         O::Response: Answers,
     {
-        self.call(request, decode_answers::<O::Response, A::ErrorBody>)
+        self.call(request, decode_answers::<O::Response, O::ErrorBody>)
             .await
     }
 
     /// [`send`](Self::send) for an operation that answers with no body.
-    pub async fn send_empty<O>(&self, request: &O) -> Result<(), Error<A::ErrorBody>>
+    pub async fn send_empty<O>(&self, request: &O) -> Result<(), Error<O::ErrorBody>>
     where
         O: Operation<Response = ()> + Validate,
     {
@@ -714,8 +714,8 @@ impl<A: ClientSpec> Client<A> {
     async fn call<O: Operation + Validate>(
         &self,
         request: &O,
-        decode: Decoder<O::Response, A::ErrorBody>,
-    ) -> Result<O::Response, Error<A::ErrorBody>> {
+        decode: Decoder<O::Response, O::ErrorBody>,
+    ) -> Result<O::Response, Error<O::ErrorBody>> {
         let span = A::call_span(O::ID, O::PATH);
         let inner_secret = &self.inner.secrets[..];
         async {
@@ -845,8 +845,8 @@ impl<A: ClientSpec> Client<A> {
 
     async fn send_with_retries<O: Operation>(
         &self,
-        sending: &Sending<O::Response, A::ErrorBody>,
-    ) -> Result<O::Response, Error<A::ErrorBody>> {
+        sending: &Sending<O::Response, O::ErrorBody>,
+    ) -> Result<O::Response, Error<O::ErrorBody>> {
         let inner = &*self.inner;
         let url = format!("{}{}", inner.base_url, sending.path);
         let url =
@@ -885,8 +885,8 @@ impl<A: ClientSpec> Client<A> {
         &self,
         method: &Method,
         url: &Url,
-        sending: &Sending<O::Response, A::ErrorBody>,
-    ) -> Result<O::Response, Failure<A::ErrorBody>> {
+        sending: &Sending<O::Response, O::ErrorBody>,
+    ) -> Result<O::Response, Failure<O::ErrorBody>> {
         let inner = &*self.inner;
         let mut headers = inner.headers.clone();
         headers.extend(sending.headers.clone());

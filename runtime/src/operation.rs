@@ -11,6 +11,9 @@ pub trait Operation: Serialize {
     /// The body of a successful response: a model decoded from JSON, [`Binary`] for an
     /// operation that answers with a document, or `()` for one that answers with no body.
     type Response;
+    /// The body of its non-2xx answers: the API's error type (the spec's `api.error`), or the
+    /// operation's own (its `error`: an OAuth token endpoint's `{error, error_description}`).
+    type ErrorBody: ErrorBody + Send + Sync + 'static;
     /// The spec's operation id, such as `user_create`.
     const ID: &'static str;
     /// The HTTP method, such as `POST`.

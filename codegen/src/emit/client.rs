@@ -44,12 +44,13 @@ pub fn http(model: &Model, krate: &str) -> TokenStream {
         /// Builds a [`Client`].
         pub type ClientBuilder = ::specgen_runtime::client::ClientBuilder<crate::operations::Spec>;
 
-        /// Why a call failed.
-        pub type Error = ::specgen_runtime::client::Error<crate::operations::ApiErrorBody>;
+        /// Why a call failed; `E`, the body of a non-2xx answer, is the API's error type but for
+        /// an operation whose spec names its own.
+        pub type Error<E = crate::operations::ApiErrorBody> = ::specgen_runtime::client::Error<E>;
 
-        /// A non-2xx answer: the status, the API's error object when the body is one, and the
-        /// body, redacted.
-        pub type ApiError = ::specgen_runtime::client::ApiError<crate::operations::ApiErrorBody>;
+        /// A non-2xx answer: the status, the error object when the body is one, and the body,
+        /// redacted.
+        pub type ApiError<E = crate::operations::ApiErrorBody> = ::specgen_runtime::client::ApiError<E>;
 
         #setters
 
@@ -95,16 +96,26 @@ pub fn client(model: &Model) -> TokenStream {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
             text.push_str(super::deprecated_note(op.deprecated));
+            let error = match op.error {
+                Some(id) => {
+                    let name = super::type_ident(model, id);
+                    text.push_str(&format!(
+                        "\n\nIts errors carry [`{name}`](crate::models::{name}), not the API's error type."
+                    ));
+                    quote!(Error<models::#name>)
+                }
+                None => quote!(Error),
+            };
             let docs = doc_attrs(&text);
             let declaration = quote! {
                 #docs
                 #cfg
                 fn #method(&self, request: &models::#request)
-                    -> impl Future<Output = Result<#response, Error>> + Send;
+                    -> impl Future<Output = Result<#response, #error>> + Send;
             };
             let implementation = quote! {
                 #cfg
-                async fn #method(&self, request: &models::#request) -> Result<#response, Error> {
+                async fn #method(&self, request: &models::#request) -> Result<#response, #error> {
                     self.#send(request).await
                 }
             };

@@ -421,6 +421,10 @@ pub fn operations(model: &Model) -> TokenStream {
             .request_id
             .as_ref()
             .and_then(|field| request_id(model, op, field));
+        let error_body = match op.error {
+            Some(id) => model_path(model, id),
+            None => quote!(ApiErrorBody),
+        };
         let parameters = parameters(model, op);
         let multipart = multipart_parts(model, op);
         let form = (op.body == BodyKind::Form).then(|| {
@@ -448,6 +452,7 @@ pub fn operations(model: &Model) -> TokenStream {
             #cfg
             impl ::specgen_runtime::Operation for crate::models::#request {
                 type Response = #response;
+                type ErrorBody = #error_body;
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
@@ -461,7 +466,8 @@ pub fn operations(model: &Model) -> TokenStream {
             }
         }
     });
-    let error_body = error_body(model);
+    let mut error_body = error_body(model);
+    error_body.extend(own_error_bodies(model));
     let visitor = operation_visitor(model);
     // Only a spec with `error_fields` gets the server these are for (see `lib_rs`).
     let with_server = model.api.error_fields.is_some();
@@ -1057,6 +1063,48 @@ fn optional_text(model: &Model, owner: TypeId, wire: &str) -> Option<TokenStream
     }
     let member = ident(&field.ident);
     Some(presence::enum_as_str(field.presence, quote!(self.#member)))
+}
+
+/// `ErrorBody` for each type an operation names as its own error body (the spec's
+/// per-operation `error`) that is not the API's: no type or code to log, the request id where
+/// the type has `api.request_id`, and `Display` as `Debug` (which redacts sensitive fields).
+fn own_error_bodies(model: &Model) -> TokenStream {
+    let own: std::collections::BTreeSet<TypeId> = model
+        .operations
+        .iter()
+        .filter_map(|op| op.error)
+        .filter(|&id| Some(id) != model.api.error)
+        .collect();
+    own.into_iter()
+        .map(|id| {
+            let path = model_path(model, id);
+            let cfg = super::cfg_for_type(model, id);
+            let request_id = model
+                .api
+                .request_id
+                .as_ref()
+                .and_then(|field| optional_str(model, id, field, quote!(self)))
+                .unwrap_or_else(|| quote!(::std::option::Option::None));
+            quote! {
+                #cfg
+                impl ::specgen_runtime::ErrorBody for #path {
+                    fn request_id(&self) -> ::std::option::Option<&str> {
+                        #request_id
+                    }
+                }
+
+                #cfg
+                impl ::std::fmt::Display for #path {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::std::fmt::Debug::fmt(self, f)
+                    }
+                }
+
+                #cfg
+                impl ::std::error::Error for #path {}
+            }
+        })
+        .collect()
 }
 
 /// The error body type (`api.error`) with its one-line `Display` and request id; the raw JSON

@@ -52,13 +52,23 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                     _ => quote!((#unimplemented).map(#response::#variant)),
                 }
             };
+            let own_error = op.error.map(|id| {
+                let name = model.name(id);
+                format!(
+                    "\n\nIts errors carry [`{name}`](crate::models::{name}), not the API's error \
+                     type: answer them with `ServerError::with_body(status, &error)` (the \
+                     router's own refusals, such as a request that does not validate, keep the \
+                     API's)."
+                )
+            });
             let docs = doc_attrs(&format!(
-                "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id. Unless the \
+                "`{} {}`: {}{}{}\n\nPut `context.request_id` into the response's request id. Unless the \
                  service implements it, [`{hook}`] answers (by default 501 `not_implemented`).",
                 op.method,
                 op.path,
                 op.summary,
-                super::deprecated_note(op.deprecated)
+                super::deprecated_note(op.deprecated),
+                own_error.unwrap_or_default()
             ));
             let declaration = quote! {
                 #docs

@@ -46,6 +46,8 @@ pub struct Operation {
     pub body: Option<&'static str>,
     /// The other success answers, with another body than `response`'s.
     pub answers: Vec<Answer>,
+    /// The type of its error answers' bodies, when it is not the API's.
+    pub error: Option<String>,
 }
 
 /// One of an operation's other success answers: the spec's `answers` item.
@@ -258,6 +260,7 @@ impl Operation {
             items,
             content_type,
             status: self.status.map(unlocated),
+            error: self.error.clone().map(unlocated),
             deprecated: self.deprecated,
             idempotent: self.idempotent.is_some(),
             authenticated: self.public.is_none(),

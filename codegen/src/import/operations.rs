@@ -40,6 +40,8 @@ struct ErrorUse {
     loc: Loc,
     path: String,
     op: String,
+    /// The operation's id in the spec (`op` in snake case).
+    id: String,
 }
 
 pub struct Operations<'a> {
@@ -207,7 +209,10 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
             op.answers.clear();
         }
     }
-    let error_type = ctx.error_type();
+    let (error_type, own_errors) = ctx.error_type();
+    for imported in &mut ops {
+        imported.op.error = own_errors.get(&imported.op.id).cloned();
+    }
     Operations {
         ops,
         examples: ctx.examples,
@@ -643,6 +648,7 @@ impl<'a> Ctx<'_, 'a> {
                 status,
                 body,
                 answers,
+                error: None,
             },
             area,
             roots,
@@ -1401,36 +1407,56 @@ impl<'a> Ctx<'_, 'a> {
             loc: schema.loc,
             path: schema_at,
             op: op_id.to_owned(),
+            id: op_id.to_snake_case(),
         });
     }
 
-    /// The API's error type is the one most error responses use; the others are reported,
-    /// since an operation cannot name an error type of its own.
-    fn error_type(&mut self) -> Option<String> {
+    /// The API's error type is the one most error responses use, and the operations whose
+    /// error responses all use one other type have it as their own (by operation id). An
+    /// operation whose error responses use several types (its own and the API's) reads them
+    /// all as the API's: reported.
+    fn error_type(&mut self) -> (Option<String>, HashMap<String, String>) {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for e in &self.errors {
             *counts.entry(&e.name).or_default() += 1;
         }
-        let error = counts
+        let Some(error) = counts
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(name, _)| (*name).to_owned())?;
+            .map(|(name, _)| (*name).to_owned())
+        else {
+            return (None, HashMap::new());
+        };
         let errors = std::mem::take(&mut self.errors);
+        let mut by_operation: HashMap<&str, BTreeSet<&str>> = HashMap::new();
         for e in &errors {
-            if e.name != error {
+            by_operation.entry(&e.id).or_default().insert(&e.name);
+        }
+        let own: HashMap<String, String> = by_operation
+            .into_iter()
+            .filter_map(|(id, names)| {
+                let mut names = names.into_iter();
+                match (names.next(), names.next()) {
+                    (Some(only), None) if only != error => Some((id.to_owned(), only.to_owned())),
+                    _ => None,
+                }
+            })
+            .collect();
+        for e in &errors {
+            if e.name != error && !own.contains_key(&e.id) {
                 self.warn(
                     Kind::ErrorSchema,
                     e.loc,
                     &e.path,
                     format!(
-                        "`{}` answers errors with `{}`, not the API's error type `{error}`: \
-                         the generated client reads its errors as `{error}`",
+                        "`{}` answers errors with several types, `{}` here: the generated \
+                         client reads them all as the API's error type `{error}`",
                         e.op, e.name
                     ),
                 );
             }
         }
-        Some(error)
+        (Some(error), own)
     }
 }
 

@@ -190,6 +190,9 @@ pub struct ServerError {
     /// What went wrong, in words that quote no value of the request.
     pub message: String,
     refusal: Option<Refusal>,
+    /// A body of another type than the API's error (see [`Self::with_body`]); boxed, so that
+    /// the `Result`s that carry a `ServerError` stay small.
+    body: Option<Box<serde_json::Value>>,
 }
 
 impl ServerError {
@@ -206,6 +209,21 @@ impl ServerError {
             error_code: error_code.into(),
             message: message.into(),
             refusal: None,
+            body: None,
+        }
+    }
+
+    /// An answer whose body is `body` as it is rather than the API's error type: the error of
+    /// an operation whose spec names its own (`error`, an OAuth token endpoint's
+    /// `{error, error_description}`). The body gets no request id; the header carries it.
+    pub fn with_body(status: u16, body: &impl Serialize) -> Self {
+        match serde_json::to_value(body) {
+            Ok(body) => Self {
+                body: Some(Box::new(body)),
+                ..Self::new(status, "", "", "")
+            },
+            // A model always encodes; a hand-made `Serialize` may not.
+            Err(_) => Self::new(500, "", "", "the error body does not encode as JSON"),
         }
     }
 
@@ -237,6 +255,9 @@ impl ServerError {
     /// `x-request-id` header.
     pub fn into_response<A: ServerSpec>(self, request_id: &str) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        if let Some(body) = self.body {
+            return with_request_id((status, axum::Json(*body)).into_response(), request_id);
+        }
         let (error_type, error_code) = match self.refusal {
             Some(refusal) => {
                 let code = A::ERRORS.code(refusal);

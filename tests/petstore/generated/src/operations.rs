@@ -153,6 +153,7 @@ impl ::std::error::Error for crate::models::ApiError {}
 /// `GET /pets`: findPets
 impl ::specgen_runtime::Operation for crate::models::FindPetsRequest {
     type Response = ::std::vec::Vec<models::Pet>;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "find_pets";
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/pets";
@@ -205,6 +206,7 @@ impl ::specgen_runtime::Operation for crate::models::FindPetsRequest {
 /// `POST /pets`: addPet
 impl ::specgen_runtime::Operation for crate::models::NewPet {
     type Response = models::Pet;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "add_pet";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/pets";
@@ -218,6 +220,7 @@ impl ::specgen_runtime::Operation for crate::models::NewPet {
 /// `GET /pets/{id}`: find pet by id
 impl ::specgen_runtime::Operation for crate::models::FindPetByIdRequest {
     type Response = models::Pet;
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "find_pet_by_id";
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/pets/{id}";
@@ -253,6 +256,7 @@ impl ::specgen_runtime::Operation for crate::models::FindPetByIdRequest {
 /// `DELETE /pets/{id}`: deletePet
 impl ::specgen_runtime::Operation for crate::models::DeletePetRequest {
     type Response = ();
+    type ErrorBody = ApiErrorBody;
     const ID: &'static str = "delete_pet";
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/pets/{id}";
