@@ -552,8 +552,9 @@ components:
 /// `oneOf` members that are enums, references to schemas that are not objects (an enum, a
 /// map) and nested `oneOf`s become member types whose `body` is the value; an enum beside
 /// another member that takes strings (an open enum would take theirs, and a request holding one
-/// would be refused) and a member that is the `oneOf` itself keep the warning. A schema with
-/// the client trait's name is renamed, so that what the import writes regenerates.
+/// would be refused) and a member that is the `oneOf` itself keep the warning. A member that
+/// admits only null (OpenAPI 3.0 has no null type) makes the other member nullable. A schema
+/// with the client trait's name is renamed, so that what the import writes regenerates.
 #[test]
 fn one_of_members_that_are_enums_references_or_one_ofs_are_types() {
     let text = r##"
@@ -576,6 +577,12 @@ components:
         labelled: {$ref: "#/components/schemas/Labelled"}
         either: {$ref: "#/components/schemas/Either"}
         self: {$ref: "#/components/schemas/Itself"}
+        maybe:
+          anyOf:
+            - {$ref: "#/components/schemas/Period"}
+            - {title: null schema, type: object, nullable: true, additionalProperties: false}
+        count:
+          oneOf: [{type: integer}, {nullable: true}]
     Limit:
       oneOf:
         - {type: string, enum: [unlimited, daily]}
@@ -615,6 +622,21 @@ components:
     assert_eq!(members("Limit"), ["LimitEnum", "LimitAmount"]);
     assert_eq!(members("Labelled"), ["LabelledPeriod", "LabelledLabels"]);
     assert!(model.find_type("Either").is_none() && model.find_type("Itself").is_none());
+    // A member that admits only null makes the other one nullable.
+    let text = &import
+        .files
+        .iter()
+        .find(|f| f.name == "limits.yaml")
+        .unwrap()
+        .text;
+    for (field, ty) in [("maybe", "Period"), ("count", "integer")] {
+        assert!(
+            text.contains(&format!(
+                "      {field}:\n        type: {ty}\n        nullable: true\n"
+            )),
+            "{text}"
+        );
+    }
     // The title names the client trait, which no type may: the schema is renamed.
     assert_warned(
         &import,

@@ -315,6 +315,40 @@ fn inline_member_kind(member: &Node) -> Option<&'static str> {
     }
 }
 
+/// The one member of a `oneOf`/`anyOf` whose other members only admit `null` (`{nullable:
+/// true}` alone, `{enum: [null]}`, or an object that is nullable and may hold nothing, as Box
+/// writes "the OpenAPI 3.0 null schema type").
+fn only_member_beside_null(node: &Node) -> Option<&Node> {
+    if node.get("properties").is_some() || node.get("allOf").is_some() {
+        return None;
+    }
+    let members = node.get("oneOf").or_else(|| node.get("anyOf"))?.items();
+    let (nulls, others): (Vec<&Node>, Vec<&Node>) =
+        members.iter().partition(|m| admits_only_null(m));
+    match (nulls.is_empty(), others.as_slice()) {
+        (false, [only]) => Some(*only),
+        _ => None,
+    }
+}
+
+fn admits_only_null(schema: &Node) -> bool {
+    let nothing_else = ["$ref", "properties", "oneOf", "anyOf", "allOf", "items"]
+        .iter()
+        .all(|key| schema.get(key).is_none());
+    let enum_of_null = schema.get("enum").is_some_and(|e| {
+        !e.items().is_empty() && e.items().iter().all(|v| matches!(v.value, Value::Null))
+    });
+    let empty_object = schema.str_of("type") == Some("object")
+        && schema
+            .get("additionalProperties")
+            .is_some_and(|a| a.as_bool() == Some(false));
+    nothing_else
+        && (enum_of_null
+            || (schema.flag("nullable")
+                && (empty_object
+                    || (schema.get("type").is_none() && schema.get("enum").is_none()))))
+}
+
 pub fn pascal(text: &str) -> String {
     text.to_upper_camel_case()
 }
@@ -1444,6 +1478,14 @@ impl<'a> Schemas<'a> {
     }
 
     fn field_ty_inner(&mut self, node: &'a Node, site: Site<'_>) -> Resolved {
+        // OpenAPI 3.0 has no `null` type: `anyOf: [X, <a schema only null fits>]` is X, nullable.
+        if let Some(member) = only_member_beside_null(node) {
+            self.checked.insert(node as *const Node);
+            let mut resolved = self.field_ty(member, site);
+            resolved.nullable = true;
+            self.annotate(&mut resolved, node, site.path);
+            return resolved;
+        }
         // An inline `oneOf`/`anyOf` of object schemas is a `one_of` type named after its place
         // (its other keys are reported by `one_of_type`).
         if let Some(members) = self.members_of(node) {
