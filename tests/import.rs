@@ -468,10 +468,12 @@ paths:
     );
 }
 
-/// Success answers with other bodies than the first's are the operation's `answers`, a 204's
-/// always without a body; a range of statuses (`2XX`) cannot be one, and an operation whose
-/// enum of answers would have a schema's name keeps its first answer only: both with a warning,
-/// and what the import writes regenerates.
+/// Success answers with other bodies than the first's are the operation's `answers`, with
+/// every other success status once there is one (the client reads an answer by its status), a
+/// 204's always without a body; a range of statuses (`2XX`) cannot be one, an operation whose
+/// enum of answers would have a schema's name keeps its first answer only, and a variant that
+/// would read other statuses than its operation is left out: each with a warning, and what the
+/// import writes regenerates.
 #[test]
 fn other_success_answers_are_imported_with_their_status() {
     let text = r##"
@@ -486,6 +488,9 @@ paths:
         "200":
           description: The file.
           content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+        "201":
+          description: The file, made.
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
         "202":
           description: Not ready yet.
           content: {application/json: {schema: {$ref: "#/components/schemas/Pending"}}}
@@ -495,6 +500,14 @@ paths:
         "2XX":
           description: Anything else.
           content: {application/pdf: {schema: {type: string, format: binary}}}
+  /files/{id}#meta:
+    get:
+      operationId: getFileMeta
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: The file's metadata only.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pending"}}}
   /files/{id}/content:
     get:
       operationId: getFileContent
@@ -538,6 +551,9 @@ components:
         answers("get_file"),
         [
             (200, "File".to_owned(), String::new()),
+            // The same body as the 200's, listed all the same: the client reads answers by
+            // their status.
+            (201, "File".to_owned(), "The file, made.".to_owned()),
             (202, "Pending".to_owned(), "Not ready yet.".to_owned()),
             (
                 204,
@@ -547,12 +563,19 @@ components:
         ]
     );
     assert_eq!(answers("get_file_content").len(), 1);
+    // A variant is answered as its operation: reading only a 200, it would refuse a 202.
+    assert_warned(
+        &import,
+        "`get_file_meta` is a variant of `get_file`, which a server answers it as, and its \
+         success statuses or error type differ: left out",
+    );
 }
 
 /// `oneOf` members that are enums, references to schemas that are not objects (an enum, a
 /// map) and nested `oneOf`s become member types whose `body` is the value; an enum beside
 /// another member that takes strings (an open enum would take theirs, and a request holding one
-/// would be refused) and a member that is the `oneOf` itself keep the warning. A member that
+/// would be refused), a member that is the `oneOf` itself (through other `oneOf`s too) and a
+/// reference to a file keep the warning. A member that
 /// admits only null (OpenAPI 3.0 has no null type) makes the other member nullable. A schema
 /// with the client trait's name is renamed, so that what the import writes regenerates.
 #[test]
@@ -583,6 +606,18 @@ components:
             - {title: null schema, type: object, nullable: true, additionalProperties: false}
         count:
           oneOf: [{type: integer}, {nullable: true}]
+        loop: {$ref: "#/components/schemas/Loop"}
+        nest: {$ref: "#/components/schemas/Nest"}
+        upload: {$ref: "#/components/schemas/Upload"}
+    Loop:
+      oneOf: [{type: integer}, {$ref: "#/components/schemas/LoopBack"}]
+    LoopBack:
+      oneOf: [{type: boolean}, {$ref: "#/components/schemas/Loop"}]
+    Nest:
+      oneOf: [{type: integer}, {oneOf: [{type: boolean}, {$ref: "#/components/schemas/Nest"}]}]
+    Upload:
+      oneOf: [{type: integer}, {$ref: "#/components/schemas/Scan"}]
+    Scan: {type: string, format: binary}
     Limit:
       oneOf:
         - {type: string, enum: [unlimited, daily]}
@@ -646,8 +681,12 @@ components:
         &import,
         "components.schemas.Either.oneOf: `oneOf` is not supported",
     );
-    assert_warned(
-        &import,
-        "components.schemas.Itself.oneOf: `oneOf` is not supported",
-    );
+    // Through other `oneOf`s too: decoding would try the same value forever.
+    for looped in ["Itself", "Loop", "Nest", "Upload"] {
+        assert!(model.find_type(looped).is_none(), "{looped}");
+        assert_warned(
+            &import,
+            &format!("components.schemas.{looped}.oneOf: `oneOf` is not supported"),
+        );
+    }
 }

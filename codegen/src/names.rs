@@ -139,13 +139,13 @@ pub fn api_trait_name(title: &str) -> String {
     title.to_upper_camel_case()
 }
 
-/// Whether a spec type name can be used as the Rust type name as it is.
 /// The enum of an operation's success answers when it has several (the spec's `answers`):
 /// `files_get` -> `FilesGetAnswer`, a name no spec type may have.
 pub fn answers_enum(operation_id: &str) -> String {
     format!("{}Answer", operation_id.to_upper_camel_case())
 }
 
+/// Whether a spec type name can be used as the Rust type name as it is.
 pub fn is_type_ident(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())

@@ -88,8 +88,14 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         server_errors_listed(model, error, fields, diagnostics);
     }
     if let Some(request_id) = &model.api.request_id {
-        let answers = model.operations.iter().filter_map(|op| op.response.json());
-        let bodies = std::iter::once(error).chain(answers);
+        // Every JSON answer (each of an operation's `answers` too) and every operation's own
+        // error type: the client reads the id of each.
+        let answers = model.operations.iter().flat_map(|op| {
+            op.all_answers()
+                .filter_map(|(_, response, _)| response.json())
+                .chain(op.error)
+        });
+        let bodies: std::collections::BTreeSet<_> = std::iter::once(error).chain(answers).collect();
         for body in bodies {
             match model.resolve(body, std::slice::from_ref(request_id)) {
                 Ok(field) if field.ty.kind == TyKind::String => {}

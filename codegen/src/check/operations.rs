@@ -14,6 +14,17 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     whole_bodies(model, diagnostics);
     for op in &model.operations {
         answers_enum(model, op, diagnostics);
+        if op.error.is_some() && op.error == model.api.error {
+            diagnostics.push(
+                Diagnostic::new(
+                    model.def(op.request).place.clone(),
+                    format!("`{}` names the API's error type as its own `error`", op.id),
+                )
+                .with_hint(
+                    "leave out `error`: the API's error type is every operation's by default",
+                ),
+            );
+        }
         let request = model.def(op.request);
         let TypeKind::Object(object) = &request.kind else {
             continue;

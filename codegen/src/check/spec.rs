@@ -158,9 +158,21 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
     let mut idents: BTreeMap<String, String> = BTreeMap::new();
     let mut paths: BTreeMap<(String, String, Option<String>), String> = BTreeMap::new();
     let mut variants = Vec::new();
+    // What each operation's client reads: its success statuses when it has `answers` (one
+    // without reads any 2xx), and its error type.
+    let mut answered: BTreeMap<&str, (Option<BTreeSet<u16>>, Option<&str>)> = BTreeMap::new();
     for (file, spec) in files {
         for (id, op) in spec.operations.iter() {
             let at = Cursor::root(file).key("operations").key(&id.value);
+            let statuses = (!op.answers.is_empty()).then(|| {
+                std::iter::once(op.status.as_ref().map_or(200, |s| s.value))
+                    .chain(op.answers.iter().map(|a| a.value.status.value))
+                    .collect()
+            });
+            answered.insert(
+                &id.value,
+                (statuses, op.error.as_ref().map(|e| e.value.as_str())),
+            );
             let ident = names::snake_ident(&id.value);
             if let Some(first) = idents.insert(ident.clone(), id.value.clone()) {
                 let message = if first == id.value {
@@ -184,6 +196,7 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
                     at.key("path").at(op.path.referenced),
                     &op.path.value,
                     method,
+                    &id.value,
                 ));
             }
             let route = (shape, method.to_owned(), variant.map(str::to_owned));
@@ -195,16 +208,30 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
             }
         }
     }
-    for (at, path, method) in variants {
+    for (at, path, method, id) in variants {
         let (wire, _) = crate::paths::split_variant(path);
         let route = (crate::paths::route_shape(path), method.to_owned(), None);
-        if !paths.contains_key(&route) {
+        let Some(primary) = paths.get(&route) else {
             diagnostics.push(
                 at.error(format!(
                     "the fragment of `{path}` makes it a variant of the operation `{method} \
                      {wire}`, which no operation is"
                 ))
                 .with_hint(format!("leave out the fragment: `path: {wire}`")),
+            );
+            continue;
+        };
+        // The server answers a variant as its operation: what reaches the variant's client is
+        // that operation's statuses and errors.
+        if answered.get(id.as_str()) != answered.get(primary.as_str()) {
+            diagnostics.push(
+                at.error(format!(
+                    "the variant `{id}` of `{primary}` reads other statuses (`answers`) or another \
+                     error type than `{primary}` answers, which a server answers it as"
+                ))
+                .with_hint(format!(
+                    "give `{id}` the success statuses (`status`, `answers`) and the `error` of `{primary}`"
+                )),
             );
         }
     }

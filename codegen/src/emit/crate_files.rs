@@ -1001,7 +1001,7 @@ fn request_id(model: &Model, op: &Operation, field: &str) -> Option<TokenStream>
     let body = if op.answers.is_empty() {
         optional_str(model, op.response.json()?, field, quote!(response))?
     } else {
-        let name = ident(&crate::names::answers_enum(&op.id));
+        let name = super::answers_ident(op);
         let mut arms = TokenStream::new();
         let mut all = true;
         for (status, response, _) in op.all_answers() {

@@ -222,7 +222,7 @@ pub(crate) fn operation_views(model: &Model) -> impl Iterator<Item = OperationVi
         response: if op.answers.is_empty() {
             response_type(model, &op.response)
         } else {
-            let name = ident(&crate::names::answers_enum(&op.id));
+            let name = answers_ident(op);
             quote!(models::#name)
         },
         cfg: cfg_for_type(model, op.request),
@@ -323,6 +323,11 @@ fn answer_phrase(model: &Model, response: &Response) -> String {
         Response::Bytes(media) => format!("a `{media}` document, returned as bytes"),
         Response::Empty => "no body".to_owned(),
     }
+}
+
+/// The enum of an operation's answers (`FilesGetAnswer`), for one that has several.
+pub(crate) fn answers_ident(op: &Operation) -> Ident {
+    ident(&crate::names::answers_enum(&op.id))
 }
 
 /// The variant of an operation's answers enum for one status: the status's reason phrase

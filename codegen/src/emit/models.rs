@@ -436,7 +436,7 @@ fn constraint_facts(ty: &Ty) -> Vec<String> {
 /// The enum of an operation's answers (the spec's `answers`), a variant per status, and how
 /// a client reads each from its status and body (`specgen_runtime::Answers`).
 fn answers_enum(model: &Model, op: &Operation) -> TokenStream {
-    let name = ident(&crate::names::answers_enum(&op.id));
+    let name = super::answers_ident(op);
     let docs = doc_attrs(&format!(
         "The answers of `{} {}` ([`{request}`]), a variant per status: a client reads the one \
          the status names, a server answers with its variant's status.",
@@ -534,8 +534,9 @@ fn answers_enum(model: &Model, op: &Operation) -> TokenStream {
     };
     quote! {
         #docs
-        // As a `one_of`'s: the answers are the API's types, whatever their sizes.
-        #[allow(clippy::large_enum_variant)]
+        // As a `one_of`'s: the answers are the API's types, whatever their sizes; the variants
+        // are HTTP's reason phrases, which may share a word (`NoContent`, `ResetContent`).
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name { #variants }
 

@@ -234,7 +234,7 @@ fn answer(op: &Operation) -> TokenStream {
     if op.answers.is_empty() {
         return answer_with_status(op.status, &op.response);
     }
-    let name = super::ident(&crate::names::answers_enum(&op.id));
+    let name = super::answers_ident(op);
     let arms = op.all_answers().map(|(code, response, _)| {
         let variant = super::answer_variant(code);
         let status = proc_macro2::Literal::u16_unsuffixed(code);

@@ -87,14 +87,9 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let components = doc.get("components");
     check_components(components, &mut warnings);
     let schemes = security_schemes(components, &mut warnings);
-    // The client trait is named after the title (as `api_block` reads it): no type may be.
-    let title = doc
-        .get("info")
-        .and_then(|i| i.get("title"))
-        .and_then(Node::scalar_text)
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| "API".to_owned());
-    let client_trait = crate::names::api_trait_name(title.trim());
+    // The client trait is named after the title: no type may be.
+    let client_trait =
+        crate::names::api_trait_name(&title(&doc).unwrap_or_else(|| DEFAULT_TITLE.to_owned()));
     let mut schemas = schemas::Schemas::new(
         components.and_then(|c| c.get("schemas")),
         warnings,
@@ -195,23 +190,31 @@ impl Draft {
 /// The file of the imported `api` block; a hand-written file of that name is kept instead.
 pub const API_FILE: &str = "api.yaml";
 
+/// What an API without `info.title` is called.
+const DEFAULT_TITLE: &str = "API";
+
+/// `info.title`, trimmed, unless it is empty.
+fn title(doc: &Node) -> Option<String> {
+    let title = doc.get("info")?.get("title")?.scalar_text()?;
+    let title = title.trim();
+    (!title.is_empty()).then(|| title.to_owned())
+}
+
 /// The `api` block: the title and version of `info` (its description as the crate's docs),
 /// the servers with a fixed URL, the error type most error responses use, and how a server
 /// builds it when it has a `code` and a `message`.
 fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>) -> ApiInfo {
     let info = doc.get("info");
     let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text);
-    let title = text("title")
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| {
-            schemas.warnings.push(
-                Kind::Unsupported,
-                doc.key_loc("info").unwrap_or_default(),
-                "info.title",
-                "no `info.title`: the API is called `API`",
-            );
-            "API".to_owned()
-        });
+    let title = title(doc).unwrap_or_else(|| {
+        schemas.warnings.push(
+            Kind::Unsupported,
+            doc.key_loc("info").unwrap_or_default(),
+            "info.title",
+            format!("no `info.title`: the API is called `{DEFAULT_TITLE}`"),
+        );
+        DEFAULT_TITLE.to_owned()
+    });
     let version = text("version").unwrap_or_else(|| "0".to_owned());
     let mut servers = Vec::new();
     for (i, server) in doc
@@ -286,7 +289,7 @@ fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>
         _ => None,
     };
     ApiInfo {
-        title: title.trim().to_owned(),
+        title,
         version,
         package: None,
         license: None,

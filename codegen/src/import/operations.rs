@@ -8,7 +8,7 @@ use heck::ToSnakeCase;
 use super::model::{Answer, Body, Field, Operation, Place, Response, TypeDef};
 use super::node::{Key, Loc, Node};
 use super::schemas::{Schemas, Site, clean_docs, inline_code, pascal};
-use super::warn::Kind;
+use super::warn::{Kind, Warnings};
 use crate::names;
 
 const METHODS: &[&str] = &[
@@ -213,11 +213,61 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
     for imported in &mut ops {
         imported.op.error = own_errors.get(&imported.op.id).cloned();
     }
+    let ops = variants_answering_as_their_operations(ops, &mut ctx.schemas.warnings);
     Operations {
         ops,
         examples: ctx.examples,
         error_type,
     }
+}
+
+/// A variant is answered as its operation: one whose client would read other statuses (either
+/// has `answers`) or another error type is left out, with a warning.
+fn variants_answering_as_their_operations(
+    ops: Vec<Imported>,
+    warnings: &mut Warnings,
+) -> Vec<Imported> {
+    let route = |op: &Operation| {
+        let (wire, _) = crate::paths::split_variant(&op.path);
+        (op.method.unwrap_or("POST"), crate::paths::route_shape(wire))
+    };
+    let reads = |op: &Operation| {
+        let statuses: Option<BTreeSet<u16>> = (!op.answers.is_empty()).then(|| {
+            std::iter::once(op.status.unwrap_or(200))
+                .chain(op.answers.iter().map(|a| a.status))
+                .collect()
+        });
+        (statuses, op.error.clone())
+    };
+    let primaries: HashMap<_, _> = ops
+        .iter()
+        .filter(|i| crate::paths::split_variant(&i.op.path).1.is_none())
+        .map(|i| (route(&i.op), (i.op.id.clone(), reads(&i.op))))
+        .collect();
+    ops.into_iter()
+        .filter(|i| {
+            if crate::paths::split_variant(&i.op.path).1.is_none() {
+                return true;
+            }
+            let Some((primary, primary_reads)) = primaries.get(&route(&i.op)) else {
+                return true;
+            };
+            let same = *primary_reads == reads(&i.op);
+            if !same {
+                warnings.push(
+                    Kind::Operation,
+                    i.loc,
+                    &i.at,
+                    format!(
+                        "`{}` is a variant of `{primary}`, which a server answers it as, and its \
+                         success statuses or error type differ: left out",
+                        i.op.id
+                    ),
+                );
+            }
+            same
+        })
+        .collect()
 }
 
 /// A variant (a path with a fragment) whose route and method no imported operation without a
@@ -1240,40 +1290,53 @@ impl<'a> Ctx<'_, 'a> {
         let status = code.parse::<u16>().ok().filter(|&status| {
             status != 200 && (!matches!(status, 204 | 205) || response == Response::Empty)
         });
-        let mut answers = Vec::new();
+        // Every other success status, once one has a body of its own: the client reads the
+        // answer by its status, and refuses a 2xx the operation does not list.
+        let mut others = Vec::new();
+        let mut ranges = Vec::new();
         for &(other, other_loc, node) in &success[1..] {
             let other_at = format!("{responses_at}.{other}");
-            let mut same = self.success_response(node, &other_at, op_id);
+            let mut body = self.success_response(node, &other_at, op_id);
             let Ok(other_status) = other.parse::<u16>() else {
-                if same != response {
-                    self.warn(
-                        Kind::Operation,
-                        other_loc,
-                        &other_at,
-                        format!(
-                            "a range of success statuses ({other}) with another body than the \
-                             {code}'s: not imported"
-                        ),
-                    );
-                }
+                ranges.push((other, other_loc, other_at, body != response));
                 continue;
             };
             if matches!(other_status, 204 | 205) {
                 // HTTP: a 204 or 205 has no content, whatever the description says.
-                same = Response::Empty;
-            }
-            if same == response {
-                continue;
-            }
-            if let Response::Type(name) | Response::Array(name) = &same {
-                roots.push(name.clone());
+                body = Response::Empty;
             }
             let docs = node.str_of("description").and_then(clean_docs);
-            answers.push(Answer {
+            others.push(Answer {
                 status: other_status,
-                response: same,
+                response: body,
                 docs,
             });
+        }
+        let answers = if others.iter().any(|a| a.response != response) {
+            others
+        } else {
+            Vec::new()
+        };
+        for answer in &answers {
+            if let Response::Type(name) | Response::Array(name) = &answer.response {
+                roots.push(name.clone());
+            }
+        }
+        for (range, loc, at, differs) in ranges {
+            let message = if differs {
+                format!(
+                    "a range of success statuses ({range}) with another body than the {code}'s: \
+                     not imported"
+                )
+            } else if !answers.is_empty() {
+                format!(
+                    "a range of success statuses ({range}) beside answers of their own: not \
+                     imported (a status only the range covers is a decode error)"
+                )
+            } else {
+                continue;
+            };
+            self.warn(Kind::Operation, loc, &at, message);
         }
         (response, status, answers)
     }

@@ -537,14 +537,25 @@ impl<'a> Schemas<'a> {
             .iter()
             .map(|m| match self.object_ref(m) {
                 Some(t) => Some(Member::Schema(t)),
-                // A member that is the `oneOf` itself would be a value holding itself.
+                // A file is no member, wherever it is defined.
                 None if m.get("$ref").is_some() => {
                     let t = self.ref_target(m)?;
-                    (!std::ptr::eq(self.list[t].node, node)).then_some(Member::Inline(m))
+                    let target = self.list[t].node;
+                    let file = target.str_of("format") == Some("binary");
+                    (!file && target.get("not").is_none()).then_some(Member::Inline(m))
                 }
                 None => inline_member_kind(m).map(|_| Member::Inline(m)),
             })
             .collect::<Option<_>>()?;
+        // A member that is the `oneOf` itself, through references and nested `oneOf`s, would
+        // be a value holding itself: decoding one would try the same value forever.
+        let mut seen = HashSet::new();
+        if members
+            .iter()
+            .any(|m| matches!(m, Member::Inline(n) if self.holds_whole(n, node, &mut seen)))
+        {
+            return None;
+        }
         let inline = members.iter().any(|m| matches!(m, Member::Inline(_)));
         let constrains_an_object = node.get("properties").is_some() || node.get("allOf").is_some();
         // An enum is open (a value it does not list decodes as `Unknown`, which a request may
@@ -563,6 +574,36 @@ impl<'a> Schemas<'a> {
                 .any(|n| !matches!(inline_member_kind(n), Some("string")));
         let refused = (inline && constrains_an_object) || open_beside_strings;
         (!refused).then_some(members)
+    }
+
+    /// Whether `schema` is `target`, or a reference or a `oneOf`/`anyOf` one of whose members
+    /// is, in turn: a value of `target` held whole, with no JSON consumed on the way.
+    fn holds_whole(
+        &self,
+        schema: &'a Node,
+        target: &Node,
+        seen: &mut HashSet<*const Node>,
+    ) -> bool {
+        if std::ptr::eq(schema, target) {
+            return true;
+        }
+        if !seen.insert(schema as *const Node) {
+            return false;
+        }
+        if schema.get("$ref").is_some() {
+            return self
+                .ref_target(schema)
+                .is_some_and(|t| self.holds_whole(self.list[t].node, target, seen));
+        }
+        schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .is_some_and(|members| {
+                members
+                    .items()
+                    .iter()
+                    .any(|m| self.holds_whole(m, target, seen))
+            })
     }
 
     /// Whether a member takes a JSON string: a string, an enum, a nested `oneOf` with such a

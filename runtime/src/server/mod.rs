@@ -215,8 +215,14 @@ impl ServerError {
 
     /// An answer whose body is `body` as it is rather than the API's error type: the error of
     /// an operation whose spec names its own (`error`, an OAuth token endpoint's
-    /// `{error, error_description}`). The body gets no request id; the header carries it.
+    /// `{error, error_description}`). The body gets no request id; the header carries it. A
+    /// status outside 4xx and 5xx is answered as 500: an error must not pass for a success.
     pub fn with_body(status: u16, body: &impl Serialize) -> Self {
+        let status = if (400..600).contains(&status) {
+            status
+        } else {
+            500
+        };
         match serde_json::to_value(body) {
             Ok(body) => Self {
                 body: Some(Box::new(body)),
@@ -1120,5 +1126,22 @@ mod tests {
         let own = ServerError::new(409, "PET_ERROR", "TAKEN", "the name is taken");
         let (status, _, body) = answered(own).await;
         assert_eq!((status.as_u16(), body.error_code.as_str()), (409, "TAKEN"));
+    }
+
+    #[tokio::test]
+    async fn a_body_of_its_own_is_answered_as_it_is_and_never_as_a_success() {
+        let oauth = serde_json::json!({"error": "invalid_grant"});
+        let response = ServerError::with_body(400, &oauth).into_response::<Api>("req-2");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.headers()["x-request-id"], "req-2");
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok(),
+            Some(oauth.clone())
+        );
+        let success = ServerError::with_body(200, &oauth).into_response::<Api>("req-3");
+        assert_eq!(success.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
