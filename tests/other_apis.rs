@@ -235,6 +235,17 @@ fn box_imports_regenerates_and_builds_outside_the_workspace() {
         5,
         "operations with several answers"
     );
+    // What README's example of Box's crate matches on.
+    let files_models = std::fs::read_to_string(out.join("src/models/files.rs")).expect("files");
+    let download = files_models
+        .split("pub enum GetFilesIdContentAnswer {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .expect("the download's answers enum");
+    assert!(download.contains("Ok(::specgen_runtime::Binary)") && download.contains("Accepted,"));
+    assert!(client.contains(
+        "async fn post_oauth2_token(\n        &self,\n        request: &models::PostOAuth2Token,\n    ) -> Result<models::AccessToken, Error<models::OAuth2Error>>"
+    ));
     // The OAuth operations answer errors in OAuth's shape, typed as their own.
     assert_eq!(
         client
