@@ -609,6 +609,10 @@ components:
         loop: {$ref: "#/components/schemas/Loop"}
         nest: {$ref: "#/components/schemas/Nest"}
         upload: {$ref: "#/components/schemas/Upload"}
+        word: {$ref: "#/components/schemas/WordOrText"}
+    WordOrText:
+      oneOf: [{$ref: "#/components/schemas/Word"}, {type: string, minLength: 1}]
+    Word: {type: string, pattern: "^[a-z]+$"}
     Loop:
       oneOf: [{type: integer}, {$ref: "#/components/schemas/LoopBack"}]
     LoopBack:
@@ -656,6 +660,11 @@ components:
     };
     assert_eq!(members("Limit"), ["LimitEnum", "LimitAmount"]);
     assert_eq!(members("Labelled"), ["LabelledPeriod", "LabelledLabels"]);
+    // Two members that take any string as it is: no enum to take the other's values.
+    assert_eq!(
+        members("WordOrText"),
+        ["WordOrTextWord", "WordOrTextString"]
+    );
     assert!(model.find_type("Either").is_none() && model.find_type("Itself").is_none());
     // A member that admits only null makes the other one nullable.
     let text = &import

@@ -14,6 +14,18 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     whole_bodies(model, diagnostics);
     for op in &model.operations {
         answers_enum(model, op, diagnostics);
+        if let Some(error) = op.error
+            && !matches!(model.def(error).kind, TypeKind::Object(_))
+        {
+            diagnostics.push(Diagnostic::new(
+                model.def(op.request).place.clone(),
+                format!(
+                    "the `error` of `{}`, `{}`, is not an object type",
+                    op.id,
+                    model.name(error)
+                ),
+            ));
+        }
         if op.error.is_some() && op.error == model.api.error {
             diagnostics.push(
                 Diagnostic::new(

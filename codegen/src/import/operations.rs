@@ -1495,12 +1495,22 @@ impl<'a> Ctx<'_, 'a> {
         for e in &errors {
             by_operation.entry(&e.id).or_default().insert(&e.name);
         }
+        // An error body is an object type (the spec's `error`).
+        let is_object = |name: &str| {
+            self.schemas
+                .type_index
+                .get(name)
+                .and_then(|&i| self.schemas.types.get(i))
+                .is_some_and(|t| matches!(t.def.body, Body::Fields(_)))
+        };
         let own: HashMap<String, String> = by_operation
             .into_iter()
             .filter_map(|(id, names)| {
                 let mut names = names.into_iter();
                 match (names.next(), names.next()) {
-                    (Some(only), None) if only != error => Some((id.to_owned(), only.to_owned())),
+                    (Some(only), None) if only != error && is_object(only) => {
+                        Some((id.to_owned(), only.to_owned()))
+                    }
                     _ => None,
                 }
             })

@@ -282,6 +282,16 @@ enum Member<'a> {
     Inline(&'a Node),
 }
 
+/// Which JSON strings a `oneOf` member takes (see `Schemas::strings`), ordered so that an
+/// open enum wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Strings {
+    /// Any string, as itself.
+    Plain,
+    /// Any string, through an open enum (a value it does not list is its `Unknown`).
+    Open,
+}
+
 /// What a `oneOf`/`anyOf` member that is not a `$ref` to an object schema is, when the import
 /// makes it a type of the `one_of`'s: an inline object (with `properties`), a string, an
 /// integer, a number, a boolean, an array, a string enum, a nested `oneOf`/`anyOf`, or a
@@ -560,18 +570,16 @@ impl<'a> Schemas<'a> {
         let constrains_an_object = node.get("properties").is_some() || node.get("allOf").is_some();
         // An enum is open (a value it does not list decodes as `Unknown`, which a request may
         // not carry): beside another member that takes strings it would take theirs too, and
-        // a valid value would be refused. Such a `oneOf` stays a warning.
-        let takes_strings: Vec<&Node> = members
+        // a valid value would be refused. Such a `oneOf` stays a warning; two members that
+        // take any string as it is do not (the first is tried first, and either holds it).
+        let strings: Vec<Strings> = members
             .iter()
             .filter_map(|m| match m {
-                Member::Inline(n) if self.takes_strings(n, 0) => Some(*n),
-                _ => None,
+                Member::Inline(n) => self.strings(n, 0),
+                Member::Schema(_) => None,
             })
             .collect();
-        let open_beside_strings = takes_strings.len() > 1
-            && takes_strings
-                .iter()
-                .any(|n| !matches!(inline_member_kind(n), Some("string")));
+        let open_beside_strings = strings.len() > 1 && strings.contains(&Strings::Open);
         let refused = (inline && constrains_an_object) || open_beside_strings;
         (!refused).then_some(members)
     }
@@ -606,29 +614,35 @@ impl<'a> Schemas<'a> {
             })
     }
 
-    /// Whether a member takes a JSON string: a string, an enum, a nested `oneOf` with such a
-    /// member, or a reference to one of those. Past a few nested `oneOf`s (a cycle), it may.
-    fn takes_strings(&self, member: &Node, depth: usize) -> bool {
-        let any_member = |node: &Node| {
-            depth > 8
-                || node
-                    .get("oneOf")
-                    .or_else(|| node.get("anyOf"))
-                    .is_some_and(|m| m.items().iter().any(|m| self.takes_strings(m, depth + 1)))
+    /// Which JSON strings a member takes: none, any (a string, a reference to a string schema),
+    /// or any through an open enum (an enum, a reference to one, a nested `oneOf` with one).
+    /// Past a few nested `oneOf`s (a cycle), it may take any through an enum.
+    fn strings(&self, member: &Node, depth: usize) -> Option<Strings> {
+        let of_members = |node: &Node| {
+            if depth > 8 {
+                return Some(Strings::Open);
+            }
+            let members = node.get("oneOf").or_else(|| node.get("anyOf"))?.items();
+            members
+                .iter()
+                .filter_map(|m| self.strings(m, depth + 1))
+                .max()
         };
-        match inline_member_kind(member) {
-            Some("string" | "enum") => true,
-            Some("choice") => any_member(member),
-            Some("reference") => self.ref_target(member).is_some_and(|t| {
-                let target = &self.list[t];
+        match inline_member_kind(member)? {
+            "string" => Some(Strings::Plain),
+            "enum" => Some(Strings::Open),
+            "choice" => of_members(member),
+            "reference" => {
+                let target = &self.list[self.ref_target(member)?];
                 match target.class {
-                    Class::Enum => true,
-                    Class::OneOf => any_member(target.node),
-                    Class::Alias => matches!(target.node.str_of("type"), None | Some("string")),
-                    _ => false,
+                    Class::Enum => Some(Strings::Open),
+                    Class::OneOf => of_members(target.node),
+                    Class::Alias => matches!(target.node.str_of("type"), None | Some("string"))
+                        .then_some(Strings::Plain),
+                    _ => None,
                 }
-            }),
-            _ => false,
+            }
+            _ => None,
         }
     }
 
