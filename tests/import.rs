@@ -163,6 +163,14 @@ fn assert_warned(import: &Import, needle: &str) {
     );
 }
 
+/// The text the import writes to the spec file `name`.
+fn written<'i>(import: &'i Import, name: &str) -> &'i str {
+    let file = import.files.iter().find(|f| f.name == name);
+    &file
+        .unwrap_or_else(|| panic!("the import writes no {name}"))
+        .text
+}
+
 /// The imported files as the generator reads them from a spec folder.
 fn spec_sources(import: &Import) -> Vec<codegen::load::Source> {
     import
@@ -303,12 +311,7 @@ fn real_file_warnings_are_the_known_ones() {
         "paths./processor/signal/evaluate.post.responses.200.content.application/json.examples.example-1.value.scores.customer_initiated_return_risk: an example of `ProcessorSignalEvaluateResponse` left out",
     );
     // The OAuth operations answer errors with their own type: each has it as its `error`.
-    let oauth = &import
-        .files
-        .iter()
-        .find(|f| f.name == "oauth.yaml")
-        .expect("oauth.yaml")
-        .text;
+    let oauth = written(import, "oauth.yaml");
     assert_eq!(oauth.matches("    error: OAuthErrorResponse\n").count(), 3);
     // Numbers in string enums.
     has(&format!("{REAL}:63244:"));
@@ -444,12 +447,7 @@ paths:
       responses: {"204": {description: ok}}
 "##;
     let import = import::import("files.yaml", text).unwrap();
-    let files = &import
-        .files
-        .iter()
-        .find(|f| f.name == "files.yaml")
-        .unwrap()
-        .text;
+    let files = written(&import, "files.yaml");
     assert!(files.contains("path: /files/{id}\n"), "{files}");
     assert!(files.contains("path: /files/{id}#size\n"), "{files}");
     assert_warned(
@@ -667,12 +665,7 @@ components:
     );
     assert!(model.find_type("Either").is_none() && model.find_type("Itself").is_none());
     // A member that admits only null makes the other one nullable.
-    let text = &import
-        .files
-        .iter()
-        .find(|f| f.name == "limits.yaml")
-        .unwrap()
-        .text;
+    let text = written(&import, "limits.yaml");
     for (field, ty) in [("maybe", "Period"), ("count", "integer")] {
         assert!(
             text.contains(&format!(
